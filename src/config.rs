@@ -1,0 +1,158 @@
+//! The command line and its CHUYENDE_* environment variables, with defaults that just work.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/chuyende.db";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "chuyende",
+    args_conflicts_with_subcommands = true,
+    version,
+    about = "Kế hoạch sinh hoạt chuyên đề của chi bộ: lập, theo dõi, báo cáo.",
+    long_about = "Kế hoạch sinh hoạt chuyên đề của chi bộ: lập, theo dõi, báo cáo.\n\n\
+                  Chạy không có lệnh con thì tương đương `chuyende serve`."
+)]
+pub struct Cli {
+    /// Database URL: sqlite://path/to/file.db or postgres://user@host/db.
+    #[arg(long, env = "CHUYENDE_DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    pub database_url: String,
+
+    /// Log filter (tracing's EnvFilter syntax), e.g. info or chuyende=debug.
+    #[arg(long, env = "CHUYENDE_LOG", default_value = "info", global = true)]
+    pub log: String,
+
+    /// Log format.
+    #[arg(long, env = "CHUYENDE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Server options when no subcommand is given (same as `chuyende serve`).
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (the default).
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage login accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Load the demo data set (idempotent) and print its accounts.
+    Demo,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "CHUYENDE_BIND", default_value = "127.0.0.1:3000")]
+    pub bind: SocketAddr,
+
+    /// Mark session cookies Secure: set this when users reach the server over HTTPS.
+    #[arg(long, env = "CHUYENDE_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+
+    /// Take the client address from the last X-Forwarded-For entry (behind a reverse proxy).
+    #[arg(long, env = "CHUYENDE_TRUST_PROXY")]
+    pub trust_proxy: bool,
+
+    /// Minutes of inactivity after which a session ends.
+    #[arg(long, env = "CHUYENDE_SESSION_IDLE_MINUTES", default_value_t = 120)]
+    pub session_idle_minutes: u64,
+
+    /// Hours after login after which a session ends, however active.
+    #[arg(long, env = "CHUYENDE_SESSION_MAX_HOURS", default_value_t = 12)]
+    pub session_max_hours: u64,
+}
+
+impl Default for ServeArgs {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:3000".parse().expect("valid default address"),
+            secure_cookies: false,
+            trust_proxy: false,
+            session_idle_minutes: 120,
+            session_max_hours: 12,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account; the password is read from standard input (prompted on a terminal).
+    Create {
+        #[arg(long)]
+        login: String,
+        /// Full name, as shown in pages.
+        #[arg(long)]
+        name: String,
+        /// Make the account a system administrator.
+        #[arg(long)]
+        admin: bool,
+    },
+    /// Set an account's password, read from standard input (prompted on a terminal).
+    SetPassword {
+        #[arg(long)]
+        login: String,
+    },
+}
+
+/// What the web application needs to know about its deployment.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub secure_cookies: bool,
+    pub trust_proxy: bool,
+    pub session_idle: Duration,
+    pub session_max: Duration,
+    pub throttle: Throttle,
+}
+
+/// Limits on failed logins within a sliding window.
+#[derive(Debug, Clone)]
+pub struct Throttle {
+    pub window: Duration,
+    pub per_login: i64,
+    pub per_address: i64,
+}
+
+impl Default for Throttle {
+    fn default() -> Self {
+        Self {
+            window: Duration::from_secs(15 * 60),
+            per_login: 5,
+            per_address: 30,
+        }
+    }
+}
+
+impl From<&ServeArgs> for Settings {
+    fn from(args: &ServeArgs) -> Self {
+        Self {
+            secure_cookies: args.secure_cookies,
+            trust_proxy: args.trust_proxy,
+            session_idle: Duration::from_secs(args.session_idle_minutes * 60),
+            session_max: Duration::from_secs(args.session_max_hours * 3600),
+            throttle: Throttle::default(),
+        }
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self::from(&ServeArgs::default())
+    }
+}

@@ -1,0 +1,185 @@
+//! The party tree.
+
+use chrono::Utc;
+
+use super::{BeginWrite, Db, audit, corrupt, on_pool, placeholders};
+use crate::domain::org::{Org, OrgDraft, OrgId, OrgKind, OrgPath, Year};
+use crate::domain::user::UserId;
+
+const COLUMNS: &str =
+    "id, parent_id, kind, name, superior_name, abbreviation, place_name, term_start, path";
+
+#[derive(sqlx::FromRow)]
+struct OrgRow {
+    id: i64,
+    parent_id: Option<i64>,
+    kind: String,
+    name: String,
+    superior_name: String,
+    abbreviation: String,
+    place_name: String,
+    term_start: i32,
+    path: String,
+}
+
+impl TryFrom<OrgRow> for Org {
+    type Error = sqlx::Error;
+
+    fn try_from(row: OrgRow) -> sqlx::Result<Org> {
+        Ok(Org {
+            id: row.id,
+            parent_id: row.parent_id,
+            kind: OrgKind::parse(&row.kind).map_err(|_| corrupt("org kind"))?,
+            name: row.name,
+            superior_name: row.superior_name,
+            abbreviation: row.abbreviation,
+            place_name: row.place_name,
+            term_start: Year::new(row.term_start).map_err(|_| corrupt("term year"))?,
+            path: OrgPath::from_stored(row.path),
+        })
+    }
+}
+
+fn into_orgs(rows: Vec<OrgRow>) -> sqlx::Result<Vec<Org>> {
+    rows.into_iter().map(Org::try_from).collect()
+}
+
+pub async fn get(db: &Db, id: OrgId) -> sqlx::Result<Option<Org>> {
+    let sql = format!("SELECT {COLUMNS} FROM orgs WHERE id = $1");
+    let row: Option<OrgRow> =
+        on_pool!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?;
+    row.map(Org::try_from).transpose()
+}
+
+/// Units without a parent, by name.
+pub async fn roots(db: &Db) -> sqlx::Result<Vec<Org>> {
+    let sql = format!("SELECT {COLUMNS} FROM orgs WHERE parent_id IS NULL ORDER BY name");
+    into_orgs(on_pool!(db, pool => sqlx::query_as(&sql).fetch_all(pool).await)?)
+}
+
+/// A unit directly below a committee, with what a listing shows of it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Child {
+    pub id: i64,
+    pub kind: String,
+    pub name: String,
+    pub abbreviation: String,
+    /// Active members of a cell; units directly below for a committee.
+    pub size: i64,
+}
+
+impl Child {
+    pub fn is_cell(&self) -> bool {
+        self.kind == OrgKind::Cell.as_str()
+    }
+}
+
+pub async fn children(db: &Db, parent: OrgId) -> sqlx::Result<Vec<Child>> {
+    on_pool!(db, pool => sqlx::query_as::<_, Child>(
+        "SELECT o.id, o.kind, o.name, o.abbreviation, \
+           CASE WHEN o.kind = 'cell' \
+             THEN (SELECT COUNT(*) FROM members m WHERE m.cell_id = o.id AND m.active) \
+             ELSE (SELECT COUNT(*) FROM orgs c WHERE c.parent_id = o.id) END AS size \
+         FROM orgs o WHERE o.parent_id = $1 ORDER BY o.kind DESC, o.name",
+    )
+    .bind(parent)
+    .fetch_all(pool)
+    .await)
+}
+
+/// The chain from the root down to `org`'s parent, for the breadcrumb.
+pub async fn ancestors(db: &Db, org: &Org) -> sqlx::Result<Vec<(OrgId, String)>> {
+    let mut ids = org.path.ids();
+    ids.pop();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT id, name FROM orgs WHERE id IN ({}) ORDER BY LENGTH(path)",
+        placeholders(1, ids.len())
+    );
+    on_pool!(db, pool => {
+        let mut query = sqlx::query_as(&sql);
+        for id in &ids {
+            query = query.bind(*id);
+        }
+        query.fetch_all(pool).await
+    })
+}
+
+/// Cells in the subtree of `org` (itself included), by name. One range scan on `path`.
+pub async fn cells_within(db: &Db, org: &Org, limit: i64) -> sqlx::Result<Vec<Org>> {
+    let (lo, hi) = org.path.subtree_range();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM orgs WHERE path >= $1 AND path < $2 AND kind = 'cell' \
+         ORDER BY name LIMIT $3"
+    );
+    into_orgs(
+        on_pool!(db, pool => sqlx::query_as(&sql).bind(&lo).bind(&hi).bind(limit).fetch_all(pool).await)?,
+    )
+}
+
+/// Adds a unit below `parent` (or a root when `None`) and returns its id.
+pub async fn create(
+    db: &Db,
+    parent: Option<&Org>,
+    draft: &OrgDraft,
+    by: Option<UserId>,
+) -> sqlx::Result<OrgId> {
+    let now = Utc::now();
+    on_pool!(db, pool => async {
+        let mut tx = pool.begin_write().await?;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO orgs (parent_id, kind, name, superior_name, abbreviation, place_name, \
+               term_start, path, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $8) RETURNING id",
+        )
+        .bind(parent.map(|p| p.id))
+        .bind(draft.kind.as_str())
+        .bind(draft.name.as_str())
+        .bind(draft.superior_name.as_str())
+        .bind(draft.abbreviation.as_str())
+        .bind(draft.place_name.as_str())
+        .bind(draft.term_start.get())
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let path = match parent {
+            Some(parent) => parent.path.child(id),
+            None => OrgPath::root(id),
+        };
+        sqlx::query("UPDATE orgs SET path = $1 WHERE id = $2")
+            .bind(path.as_str())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let detail = format!("Tạo {} “{}”", draft.kind.label().to_lowercase(), draft.name.as_str());
+        audit::record!(&mut *tx, by, "create", "org", id, detail).await?;
+        tx.commit().await?;
+        Ok(id)
+    }.await)
+}
+
+/// Changes an org's details; its kind and place in the tree stay.
+pub async fn update(db: &Db, id: OrgId, draft: &OrgDraft, by: Option<UserId>) -> sqlx::Result<()> {
+    on_pool!(db, pool => async {
+        let mut tx = pool.begin_write().await?;
+        sqlx::query(
+            "UPDATE orgs SET name = $1, superior_name = $2, abbreviation = $3, place_name = $4, \
+               term_start = $5, updated_at = $6 WHERE id = $7",
+        )
+        .bind(draft.name.as_str())
+        .bind(draft.superior_name.as_str())
+        .bind(draft.abbreviation.as_str())
+        .bind(draft.place_name.as_str())
+        .bind(draft.term_start.get())
+        .bind(Utc::now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let detail = format!("Sửa thông tin “{}”", draft.name.as_str());
+        audit::record!(&mut *tx, by, "update", "org", id, detail).await?;
+        tx.commit().await?;
+        Ok(())
+    }.await)
+}

@@ -1,0 +1,239 @@
+//! Login accounts and the roles attached to them.
+
+use chrono::Utc;
+
+use super::{BeginWrite, Db, audit, on_pool};
+use crate::domain::access::{Actor, Membership, Reviewership};
+use crate::domain::member::CellRole;
+use crate::domain::org::{OrgId, OrgPath};
+use crate::domain::user::{Login, User, UserId};
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    login: String,
+    full_name: String,
+    is_admin: bool,
+}
+
+impl From<UserRow> for User {
+    fn from(row: UserRow) -> Self {
+        User {
+            id: row.id,
+            login: row.login,
+            full_name: row.full_name,
+            is_admin: row.is_admin,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    #[error("login already taken")]
+    Taken,
+    #[error(transparent)]
+    Sqlx(#[from] sqlx::Error),
+}
+
+pub struct NewUser<'a> {
+    pub login: &'a Login,
+    pub full_name: &'a str,
+    pub password_hash: &'a str,
+    pub is_admin: bool,
+}
+
+pub async fn create(db: &Db, new: &NewUser<'_>, by: Option<UserId>) -> Result<UserId, CreateError> {
+    let result: sqlx::Result<i64> = on_pool!(db, pool => async {
+        let mut tx = pool.begin_write().await?;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO users (login, full_name, password_hash, is_admin, created_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(new.login.as_str())
+        .bind(new.full_name)
+        .bind(new.password_hash)
+        .bind(new.is_admin)
+        .bind(Utc::now())
+        .fetch_one(&mut *tx)
+        .await?;
+        let detail = format!("Tạo tài khoản {}", new.login.as_str());
+        audit::record!(&mut *tx, by, "create", "user", id, detail).await?;
+        tx.commit().await?;
+        Ok(id)
+    }.await);
+    result.map_err(|e| {
+        if super::is_unique_violation(&e) {
+            CreateError::Taken
+        } else {
+            CreateError::Sqlx(e)
+        }
+    })
+}
+
+pub async fn count(db: &Db) -> sqlx::Result<i64> {
+    on_pool!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await)
+}
+
+/// The id and password hash for a login, if the account exists.
+pub async fn credentials(db: &Db, login: &str) -> sqlx::Result<Option<(UserId, String)>> {
+    on_pool!(db, pool => sqlx::query_as("SELECT id, password_hash FROM users WHERE login = $1")
+        .bind(login)
+        .fetch_optional(pool)
+        .await)
+}
+
+pub async fn password_hash(db: &Db, id: UserId) -> sqlx::Result<Option<String>> {
+    on_pool!(db, pool => sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await)
+}
+
+pub async fn get(db: &Db, id: UserId) -> sqlx::Result<Option<User>> {
+    let row: Option<UserRow> = on_pool!(db, pool => sqlx::query_as(
+        "SELECT id, login, full_name, is_admin FROM users WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await)?;
+    Ok(row.map(User::from))
+}
+
+pub async fn find_by_login(db: &Db, login: &str) -> sqlx::Result<Option<User>> {
+    let row: Option<UserRow> = on_pool!(db, pool => sqlx::query_as(
+        "SELECT id, login, full_name, is_admin FROM users WHERE login = $1",
+    )
+    .bind(login)
+    .fetch_optional(pool)
+    .await)?;
+    Ok(row.map(User::from))
+}
+
+/// Accounts ordered by login, optionally only those whose login or name contains `search`.
+pub async fn list(db: &Db, search: &str, limit: i64) -> sqlx::Result<Vec<User>> {
+    let pattern = format!("%{}%", search.to_lowercase());
+    let rows: Vec<UserRow> = on_pool!(db, pool => sqlx::query_as(
+        "SELECT id, login, full_name, is_admin FROM users \
+         WHERE login LIKE $1 OR LOWER(full_name) LIKE $1 ORDER BY login LIMIT $2",
+    )
+    .bind(&pattern)
+    .bind(limit)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows.into_iter().map(User::from).collect())
+}
+
+pub async fn set_password_hash(
+    db: &Db,
+    id: UserId,
+    hash: &str,
+    by: Option<UserId>,
+) -> sqlx::Result<bool> {
+    on_pool!(db, pool => async {
+        let mut tx = pool.begin_write().await?;
+        let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            == 1;
+        if done {
+            audit::record!(&mut *tx, by, "set_password", "user", id, "Đặt lại mật khẩu").await?;
+        }
+        tx.commit().await?;
+        Ok(done)
+    }.await)
+}
+
+/// Makes `user` a reviewer of `committee` (idempotent).
+pub async fn add_review(
+    db: &Db,
+    user: UserId,
+    committee: OrgId,
+    by: Option<UserId>,
+) -> sqlx::Result<()> {
+    on_pool!(db, pool => async {
+        let mut tx = pool.begin_write().await?;
+        let added = sqlx::query(
+            "INSERT INTO reviewers (user_id, committee_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(user)
+        .bind(committee)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if added == 1 {
+            let detail = format!("Giao quyền cán bộ theo dõi tổ chức #{committee}");
+            audit::record!(&mut *tx, by, "add_review", "user", user, detail).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }.await)
+}
+
+pub async fn remove_review(
+    db: &Db,
+    user: UserId,
+    committee: OrgId,
+    by: Option<UserId>,
+) -> sqlx::Result<()> {
+    on_pool!(db, pool => async {
+        let mut tx = pool.begin_write().await?;
+        let removed = sqlx::query("DELETE FROM reviewers WHERE user_id = $1 AND committee_id = $2")
+            .bind(user)
+            .bind(committee)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if removed == 1 {
+            let detail = format!("Thu hồi quyền cán bộ theo dõi tổ chức #{committee}");
+            audit::record!(&mut *tx, by, "remove_review", "user", user, detail).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }.await)
+}
+
+/// The user with every role they hold, or `None` if the account is gone.
+pub async fn actor(db: &Db, id: UserId) -> sqlx::Result<Option<Actor>> {
+    let Some(user) = get(db, id).await? else {
+        return Ok(None);
+    };
+    let reviews: Vec<(i64, String, String)> = on_pool!(db, pool => sqlx::query_as(
+        "SELECT o.id, o.name, o.path FROM reviewers r JOIN orgs o ON o.id = r.committee_id \
+         WHERE r.user_id = $1 ORDER BY o.path",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await)?;
+    let memberships: Vec<(i64, i64, String, String)> = on_pool!(db, pool => sqlx::query_as(
+        "SELECT m.id, m.cell_id, o.name, m.role FROM members m JOIN orgs o ON o.id = m.cell_id \
+         WHERE m.user_id = $1 AND m.active ORDER BY o.name",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await)?;
+    Ok(Some(Actor {
+        user,
+        reviews: reviews
+            .into_iter()
+            .map(|(committee_id, committee_name, path)| Reviewership {
+                committee_id,
+                committee_name,
+                path: OrgPath::from_stored(path),
+            })
+            .collect(),
+        memberships: memberships
+            .into_iter()
+            .map(|(member_id, cell_id, cell_name, role)| {
+                Ok(Membership {
+                    member_id,
+                    cell_id,
+                    cell_name,
+                    role: CellRole::parse(&role).map_err(|_| super::corrupt("cell role"))?,
+                })
+            })
+            .collect::<sqlx::Result<_>>()?,
+    }))
+}

@@ -1,0 +1,33 @@
+//! chuyende: Party cells plan, prepare and report their thematic sessions; their higher
+//! committees follow and review them.
+//!
+//! [`app`] builds the whole web application from an [`AppState`]; `main.rs` serves it and tests
+//! call it directly.
+
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod password;
+pub mod web;
+
+use std::sync::Arc;
+
+pub use config::Settings;
+pub use web::app;
+
+/// What every request handler can reach: the database and the deployment's settings.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: db::Db,
+    pub settings: Arc<Settings>,
+}
+
+impl AppState {
+    pub fn new(db: db::Db, settings: Settings) -> Self {
+        Self {
+            db,
+            settings: Arc::new(settings),
+        }
+    }
+}

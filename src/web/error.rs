@@ -1,0 +1,80 @@
+//! The one error type of the web layer: each variant becomes the right page and status.
+//! Internal causes are logged (with the request id of the surrounding span), never shown.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+
+use super::page::Page;
+
+#[derive(Debug)]
+pub enum AppError {
+    /// Not signed in (or the session ended): go to the login page, then come back.
+    LoginRequired {
+        next: String,
+    },
+    Forbidden,
+    /// A state-changing request without a valid CSRF proof.
+    Csrf,
+    NotFound,
+    Internal(anyhow::Error),
+}
+
+impl<E: Into<anyhow::Error>> From<E> for AppError {
+    fn from(error: E) -> Self {
+        AppError::Internal(error.into())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    page: Page,
+    status: u16,
+    message: &'static str,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, title, message) = match self {
+            AppError::LoginRequired { next } => {
+                let query = serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
+                let target = format!("/login?{query}");
+                return Redirect::to(&target).into_response();
+            }
+            AppError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "Không có quyền truy cập",
+                "Tài khoản của đồng chí không có quyền xem hoặc thay đổi nội dung này.",
+            ),
+            AppError::Csrf => (
+                StatusCode::FORBIDDEN,
+                "Yêu cầu không hợp lệ",
+                "Biểu mẫu đã hết hạn hoặc không được gửi từ trang của ứng dụng. \
+                 Vui lòng tải lại trang và thử lại.",
+            ),
+            AppError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "Không tìm thấy trang",
+                "Trang đồng chí tìm không tồn tại hoặc đã được chuyển đi.",
+            ),
+            AppError::Internal(error) => {
+                tracing::error!(error = format!("{error:#}"), "internal error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Đã xảy ra lỗi",
+                    "Hệ thống gặp sự cố khi xử lý yêu cầu. Dữ liệu chưa được thay đổi; \
+                     vui lòng thử lại sau ít phút.",
+                )
+            }
+        };
+        let body = ErrorPage {
+            page: Page::bare(title),
+            status: status.as_u16(),
+            message,
+        }
+        .render()
+        .unwrap_or_else(|_| message.to_owned());
+        (status, Html(body)).into_response()
+    }
+}

@@ -1,0 +1,181 @@
+//! The web layer: routes, extractors, the error page, CSRF. Handlers are thin: extract the
+//! actor and a typed form, check scope, call `db`/`domain`, render.
+
+mod account;
+mod admin;
+mod auth;
+mod csrf;
+mod error;
+mod form;
+mod health;
+mod home;
+mod members;
+mod orgs;
+mod page;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, Request, header};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer, SessionStore};
+use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
+
+use crate::AppState;
+use crate::db::Db;
+
+pub use error::AppError;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Largest request body accepted (a CSV file of members is the largest thing we take).
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+pub fn app(state: AppState) -> Router {
+    let router = Router::new()
+        .route("/", get(home::show))
+        .route("/healthz", get(health::check))
+        .route("/static/app.css", get(stylesheet))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route(
+            "/account/password",
+            get(account::password_page).post(account::change_password),
+        )
+        .route(
+            "/orgs/new",
+            get(orgs::new_root_page).post(orgs::create_root),
+        )
+        .route("/orgs/{id}", get(orgs::show))
+        .route("/orgs/{id}/edit", get(orgs::edit_page).post(orgs::update))
+        .route(
+            "/orgs/{id}/children/new",
+            get(orgs::new_child_page).post(orgs::create_child),
+        )
+        .route(
+            "/orgs/{id}/members/new",
+            get(members::new_page).post(members::create),
+        )
+        .route(
+            "/orgs/{id}/members/import",
+            get(members::import_page).post(members::import_preview),
+        )
+        .route(
+            "/orgs/{id}/members/import/confirm",
+            post(members::import_confirm),
+        )
+        .route(
+            "/members/{id}/edit",
+            get(members::edit_page).post(members::update),
+        )
+        .route("/admin/users", get(admin::users))
+        .route(
+            "/admin/users/new",
+            get(admin::new_user_page).post(admin::create_user),
+        )
+        .route("/admin/users/{id}", get(admin::user))
+        .route("/admin/users/{id}/password", post(admin::reset_password))
+        .route("/admin/users/{id}/reviews", post(admin::add_review))
+        .route(
+            "/admin/users/{id}/reviews/{org}/delete",
+            post(admin::remove_review),
+        )
+        .fallback(|| async { AppError::NotFound })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            csrf::protect,
+        ))
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT));
+
+    let router = match &state.db {
+        Db::Sqlite(pool) => router.layer(sessions(
+            SqliteStore::new(pool.clone())
+                .with_table_name("sessions")
+                .expect("valid table name"),
+            &state,
+        )),
+        Db::Postgres(pool) => router.layer(sessions(
+            PostgresStore::new(pool.clone())
+                .with_schema_name("public")
+                .and_then(|s| s.with_table_name("sessions"))
+                .expect("valid table name"),
+            &state,
+        )),
+    };
+
+    router
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                let id = request
+                    .headers()
+                    .get(REQUEST_ID)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                tracing::info_span!("request", id, method = %request.method(), uri = %request.uri())
+            }),
+        )
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .with_state(state)
+}
+
+fn sessions<S: SessionStore + Clone>(store: S, state: &AppState) -> SessionManagerLayer<S> {
+    let idle =
+        time::Duration::try_from(state.settings.session_idle).unwrap_or(time::Duration::hours(2));
+    SessionManagerLayer::new(store)
+        .with_name("chuyende_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.settings.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(idle))
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/app.css"),
+    )
+}
+
+/// How often expired sessions are swept from the database.
+pub const SESSION_SWEEP: Duration = Duration::from_secs(3600);
+
+/// Sweeps expired sessions from the database in the background.
+pub fn spawn_session_sweeper(db: &Db) {
+    use tower_sessions::ExpiredDeletion;
+    match db.clone() {
+        Db::Sqlite(pool) => {
+            let store = SqliteStore::new(pool)
+                .with_table_name("sessions")
+                .expect("valid table name");
+            tokio::spawn(store.continuously_delete_expired(SESSION_SWEEP));
+        }
+        Db::Postgres(pool) => {
+            let store = PostgresStore::new(pool)
+                .with_schema_name("public")
+                .and_then(|s| s.with_table_name("sessions"))
+                .expect("valid table name");
+            tokio::spawn(store.continuously_delete_expired(SESSION_SWEEP));
+        }
+    }
+}

@@ -1,0 +1,314 @@
+//! The party tree: a unit's page, adding units below a committee, editing a unit's details.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::AppError;
+use super::auth::Auth;
+use super::form::{FieldErrors, rejected, render};
+use super::page::Page;
+use crate::AppState;
+use crate::db::{audit, members, orgs};
+use crate::domain::member::Member;
+use crate::domain::org::{Abbreviation, Org, OrgDraft, OrgId, OrgKind, Year};
+use crate::domain::text::Line;
+
+/// Loads an org the actor may read, or answers 404/403.
+pub async fn readable(state: &AppState, auth: &Auth, id: OrgId) -> Result<Org, AppError> {
+    let org = orgs::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    auth.require(auth.actor.can_read_org(&org))?;
+    Ok(org)
+}
+
+/// The page frame for anything about `org`: the breadcrumb runs from the root down to it,
+/// linking the units the actor may open.
+pub async fn org_page(
+    state: &AppState,
+    auth: &Auth,
+    org: &Org,
+    title: &str,
+) -> Result<Page, AppError> {
+    let chain = org.path.ids();
+    let reviewed = |depth: usize| {
+        chain[..=depth]
+            .iter()
+            .any(|id| auth.actor.reviews.iter().any(|r| r.committee_id == *id))
+    };
+    let mut page = auth.page(title);
+    for (depth, (id, name)) in orgs::ancestors(&state.db, org)
+        .await?
+        .into_iter()
+        .enumerate()
+    {
+        let href = if auth.actor.is_admin() || reviewed(depth) {
+            format!("/orgs/{id}")
+        } else {
+            String::new()
+        };
+        page = page.crumb(href, name);
+    }
+    Ok(page.crumb(format!("/orgs/{}", org.id), org.name.clone()))
+}
+
+#[derive(Template)]
+#[template(path = "orgs/show.html")]
+struct ShowPage {
+    page: Page,
+    org: Org,
+    children: Vec<orgs::Child>,
+    members: Vec<Member>,
+    history: Vec<audit::Entry>,
+    can_edit: bool,
+    can_add_child: bool,
+    can_manage_members: bool,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<OrgId>,
+) -> Result<Response, AppError> {
+    let org = readable(&state, &auth, id).await?;
+    let (children, members) = match org.kind {
+        OrgKind::Committee => (orgs::children(&state.db, id).await?, Vec::new()),
+        OrgKind::Cell => (Vec::new(), members::list(&state.db, id).await?),
+    };
+    let can_edit = auth.actor.can_edit_org(&org);
+    let can_manage_members = auth.actor.can_manage_members(&org);
+    let history = if can_edit || can_manage_members {
+        audit::history(&state.db, "org", id, 10).await?
+    } else {
+        Vec::new()
+    };
+    render(&ShowPage {
+        page: org_page(&state, &auth, &org, &org.name).await?,
+        can_add_child: auth.actor.can_add_org_under(&org),
+        can_edit,
+        can_manage_members,
+        children,
+        members,
+        history,
+        org,
+    })
+}
+
+/// The org form as typed: kept verbatim so an invalid form comes back as it was.
+#[derive(Deserialize, Default, Clone)]
+pub struct OrgForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    superior_name: String,
+    #[serde(default)]
+    abbreviation: String,
+    #[serde(default)]
+    place_name: String,
+    #[serde(default)]
+    term_start: String,
+}
+
+impl OrgForm {
+    fn parse(&self) -> Result<OrgDraft, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let kind = errors.check("kind", OrgKind::parse(&self.kind));
+        let name = errors.check("name", Line::parse(&self.name, 200));
+        let superior_name = errors.check("superior_name", Line::parse(&self.superior_name, 200));
+        let abbreviation = errors.check("abbreviation", Abbreviation::parse(&self.abbreviation));
+        let place_name = errors.check("place_name", Line::parse(&self.place_name, 100));
+        let term_start = errors.check("term_start", Year::parse(&self.term_start));
+        match (
+            kind,
+            name,
+            superior_name,
+            abbreviation,
+            place_name,
+            term_start,
+        ) {
+            (
+                Some(kind),
+                Some(name),
+                Some(superior_name),
+                Some(abbreviation),
+                Some(place_name),
+                Some(term_start),
+            ) => Ok(OrgDraft {
+                kind,
+                name,
+                superior_name,
+                abbreviation,
+                place_name,
+                term_start,
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    fn of(org: &Org) -> Self {
+        Self {
+            kind: org.kind.as_str().into(),
+            name: org.name.clone(),
+            superior_name: org.superior_name.clone(),
+            abbreviation: org.abbreviation.clone(),
+            place_name: org.place_name.clone(),
+            term_start: org.term_start.to_string(),
+        }
+    }
+
+    /// A new unit below `parent` inherits what is usually the same.
+    fn below(parent: &Org) -> Self {
+        Self {
+            kind: OrgKind::Cell.as_str().into(),
+            name: String::new(),
+            superior_name: parent.name.clone(),
+            abbreviation: "CB".into(),
+            place_name: parent.place_name.clone(),
+            term_start: parent.term_start.to_string(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "orgs/form.html")]
+struct FormPage {
+    page: Page,
+    action: String,
+    /// Kind can be chosen only when creating.
+    choose_kind: bool,
+    form: OrgForm,
+    errors: FieldErrors,
+}
+
+pub async fn new_root_page(auth: Auth) -> Result<Response, AppError> {
+    auth.require(auth.actor.is_admin())?;
+    render(&FormPage {
+        page: auth
+            .page("Thêm tổ chức cấp cao nhất")
+            .crumb("/", "Trang chủ"),
+        action: "/orgs/new".into(),
+        choose_kind: true,
+        form: OrgForm {
+            kind: OrgKind::Committee.as_str().into(),
+            ..OrgForm::default()
+        },
+        errors: FieldErrors::default(),
+    })
+}
+
+pub async fn create_root(
+    State(state): State<AppState>,
+    auth: Auth,
+    Form(form): Form<OrgForm>,
+) -> Result<Response, AppError> {
+    auth.require(auth.actor.is_admin())?;
+    match form.parse() {
+        Ok(draft) => {
+            let id = orgs::create(&state.db, None, &draft, auth.user_id()).await?;
+            auth.notify("Đã thêm tổ chức.").await?;
+            Ok(Redirect::to(&format!("/orgs/{id}")).into_response())
+        }
+        Err(errors) => rejected(&FormPage {
+            page: auth
+                .page("Thêm tổ chức cấp cao nhất")
+                .crumb("/", "Trang chủ"),
+            action: "/orgs/new".into(),
+            choose_kind: true,
+            form,
+            errors,
+        }),
+    }
+}
+
+async fn parent_for_child(state: &AppState, auth: &Auth, id: OrgId) -> Result<Org, AppError> {
+    let parent = readable(state, auth, id).await?;
+    auth.require(auth.actor.can_add_org_under(&parent))?;
+    Ok(parent)
+}
+
+pub async fn new_child_page(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<OrgId>,
+) -> Result<Response, AppError> {
+    let parent = parent_for_child(&state, &auth, id).await?;
+    render(&FormPage {
+        page: org_page(&state, &auth, &parent, "Thêm đơn vị trực thuộc").await?,
+        action: format!("/orgs/{id}/children/new"),
+        choose_kind: true,
+        form: OrgForm::below(&parent),
+        errors: FieldErrors::default(),
+    })
+}
+
+pub async fn create_child(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<OrgId>,
+    Form(form): Form<OrgForm>,
+) -> Result<Response, AppError> {
+    let parent = parent_for_child(&state, &auth, id).await?;
+    match form.parse() {
+        Ok(draft) => {
+            let child = orgs::create(&state.db, Some(&parent), &draft, auth.user_id()).await?;
+            auth.notify("Đã thêm đơn vị trực thuộc.").await?;
+            Ok(Redirect::to(&format!("/orgs/{child}")).into_response())
+        }
+        Err(errors) => rejected(&FormPage {
+            page: org_page(&state, &auth, &parent, "Thêm đơn vị trực thuộc").await?,
+            action: format!("/orgs/{id}/children/new"),
+            choose_kind: true,
+            form,
+            errors,
+        }),
+    }
+}
+
+async fn editable(state: &AppState, auth: &Auth, id: OrgId) -> Result<Org, AppError> {
+    let org = readable(state, auth, id).await?;
+    auth.require(auth.actor.can_edit_org(&org))?;
+    Ok(org)
+}
+
+pub async fn edit_page(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<OrgId>,
+) -> Result<Response, AppError> {
+    let org = editable(&state, &auth, id).await?;
+    render(&FormPage {
+        page: org_page(&state, &auth, &org, "Sửa thông tin").await?,
+        action: format!("/orgs/{id}/edit"),
+        choose_kind: false,
+        form: OrgForm::of(&org),
+        errors: FieldErrors::default(),
+    })
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<OrgId>,
+    Form(mut form): Form<OrgForm>,
+) -> Result<Response, AppError> {
+    let org = editable(&state, &auth, id).await?;
+    // The kind of a unit is fixed once it has been created.
+    form.kind = org.kind.as_str().into();
+    match form.parse() {
+        Ok(draft) => {
+            orgs::update(&state.db, id, &draft, auth.user_id()).await?;
+            auth.notify("Đã lưu thông tin.").await?;
+            Ok(Redirect::to(&format!("/orgs/{id}")).into_response())
+        }
+        Err(errors) => rejected(&FormPage {
+            page: org_page(&state, &auth, &org, "Sửa thông tin").await?,
+            action: format!("/orgs/{id}/edit"),
+            choose_kind: false,
+            form,
+            errors,
+        }),
+    }
+}
