@@ -1,7 +1,7 @@
 //! One's own account: changing one's password.
 
+use super::extract::Form;
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;

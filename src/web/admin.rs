@@ -1,8 +1,9 @@
 //! System administration: accounts, passwords, and who reviews for which committee.
 
+use super::extract::Form;
+use super::extract::Path;
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 

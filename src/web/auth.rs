@@ -2,8 +2,8 @@
 
 use std::net::SocketAddr;
 
+use super::extract::Form;
 use askama::Template;
-use axum::Form;
 use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;

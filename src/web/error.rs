@@ -17,6 +17,8 @@ pub enum AppError {
     /// A state-changing request without a valid CSRF proof.
     Csrf,
     NotFound,
+    /// A request no page of ours would send (a malformed form).
+    BadRequest,
     Internal(anyhow::Error),
 }
 
@@ -57,6 +59,11 @@ impl IntoResponse for AppError {
                 StatusCode::NOT_FOUND,
                 "Không tìm thấy trang",
                 "Trang đồng chí tìm không tồn tại hoặc đã được chuyển đi.",
+            ),
+            AppError::BadRequest => (
+                StatusCode::BAD_REQUEST,
+                "Yêu cầu không hợp lệ",
+                "Nội dung gửi lên không đúng định dạng. Vui lòng quay lại trang trước và thử lại.",
             ),
             AppError::Internal(error) => {
                 tracing::error!(error = format!("{error:#}"), "internal error");

@@ -1,8 +1,9 @@
 //! Members of a cell: adding, editing (including moving away), importing from a CSV file.
 
+use super::extract::Form;
+use super::extract::Path;
 use askama::Template;
-use axum::Form;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use serde::Deserialize;

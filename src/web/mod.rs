@@ -6,6 +6,7 @@ mod admin;
 mod auth;
 mod csrf;
 mod error;
+mod extract;
 mod form;
 mod health;
 mod home;

@@ -1,8 +1,8 @@
 //! The party tree: a unit's page, adding units below a committee, editing a unit's details.
 
+use super::extract::{Form, Path};
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 

@@ -1,0 +1,190 @@
+//! Signing in and out, throttling, sessions, passwords, CSRF.
+
+use std::time::Duration;
+
+use chuyende::Settings;
+use reqwest::StatusCode;
+
+use crate::both;
+use crate::harness::{Backend, TestApp};
+
+const WRONG: &str = "Tên đăng nhập hoặc mật khẩu không đúng.";
+
+fn session_cookie(response: &crate::harness::Response) -> Option<String> {
+    response
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("chuyende_session="))
+        .map(|v| v.split(';').next().unwrap().to_owned())
+}
+
+both! {
+    async fn login_and_logout(app: TestApp) {
+        let browser = app.browser();
+        browser.get("/").await.redirects_to("/login?next=%2F");
+        browser.get("/login").await.ok().contains("Đăng nhập");
+        browser
+            .post("/login", &[("login", "BiThu"), ("password", "chuyende-demo"), ("next", "/account/password")])
+            .await
+            .redirects_to("/account/password");
+        browser.get("/").await.ok().contains("Lê Thị Bích Ngọc").contains("Chi bộ Mầm non Định An");
+        browser.post("/logout", &[]).await.redirects_to("/login");
+        browser.get("/").await.redirects_to("/login");
+    }
+
+    async fn wrong_password_and_unknown_login_look_the_same(app: TestApp) {
+        let browser = app.browser();
+        browser.get("/login").await;
+        let wrong = browser.post("/login", &[("login", "bithu"), ("password", "sai-mat-khau")]).await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+        wrong.contains(WRONG).contains("value=\"bithu\"");
+        let unknown = browser.post("/login", &[("login", "khongco"), ("password", "sai-mat-khau")]).await;
+        assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+        unknown.contains(WRONG);
+        browser.get("/").await.redirects_to("/login");
+    }
+
+    async fn repeated_failures_lock_the_account_for_a_while(app: TestApp) {
+        let browser = app.browser();
+        browser.get("/login").await;
+        for _ in 0..5 {
+            let response = browser.post("/login", &[("login", "bithu"), ("password", "doan-sai")]).await;
+            assert_eq!(response.status, StatusCode::UNAUTHORIZED);
+        }
+        // Even the right password is refused while locked, with a clear message.
+        let locked = browser.post("/login", &[("login", "bithu"), ("password", "chuyende-demo")]).await;
+        assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+        locked.contains("Đăng nhập sai quá nhiều lần").contains("15 phút");
+        // Another account from the same address is not locked by it.
+        app.login("dangvien").await.get("/").await.ok().contains("Nguyễn Thị Ly");
+    }
+
+    async fn session_id_changes_at_login_and_the_old_one_is_dead(app: TestApp) {
+        let browser = app.browser();
+        let before = session_cookie(&browser.get("/login").await).expect("a session before login");
+        let login = browser.post("/login", &[("login", "bithu"), ("password", "chuyende-demo")]).await;
+        let after = session_cookie(&login).expect("a new session cookie at login");
+        assert_ne!(before, after);
+        let stale = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let response = stale.get(format!("{}/", app.base)).header("cookie", &before).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let response = stale.get(format!("{}/", app.base)).header("cookie", &after).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+
+        // The token seen before login was rotated with the session: a page load brings the new one.
+        assert_eq!(browser.post("/logout", &[]).await.status, StatusCode::FORBIDDEN);
+        browser.get("/").await.ok();
+        // Logging out kills the session on the server, not just in this browser.
+        browser.post("/logout", &[]).await.redirects_to("/login");
+        let response = stale.get(format!("{}/", app.base)).header("cookie", &after).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    }
+
+    async fn cookies_are_http_only_and_same_site(app: TestApp) {
+        let response = app.browser().get("/login").await;
+        let cookie = response.headers.get("set-cookie").unwrap().to_str().unwrap().to_owned();
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+        assert!(!cookie.contains("Secure"), "not Secure unless configured: {cookie}");
+    }
+
+    async fn changing_ones_password(app: TestApp) {
+        let browser = app.login("dangvien").await;
+        browser.get("/account/password").await.ok();
+        let wrong = browser
+            .post("/account/password", &[("current", "khong-dung"), ("new", "mat-khau-moi"), ("confirm", "mat-khau-moi")])
+            .await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        wrong.contains("Mật khẩu hiện tại không đúng.");
+        let short = browser
+            .post("/account/password", &[("current", "chuyende-demo"), ("new", "ngan"), ("confirm", "ngan")])
+            .await;
+        short.contains("Mật khẩu cần ít nhất 8 ký tự.");
+        let mismatch = browser
+            .post("/account/password", &[("current", "chuyende-demo"), ("new", "mat-khau-moi"), ("confirm", "mat-khau-khac")])
+            .await;
+        mismatch.contains("Hai lần nhập mật khẩu mới không khớp.");
+        browser
+            .post("/account/password", &[("current", "chuyende-demo"), ("new", "mật khẩu mới"), ("confirm", "mật khẩu mới")])
+            .await
+            .redirects_to("/");
+        browser.get("/").await.ok().contains("Đã đổi mật khẩu.");
+        app.login_with("dangvien", "mật khẩu mới").await;
+        let old = app.browser();
+        old.get("/login").await;
+        let refused = old.post("/login", &[("login", "dangvien"), ("password", "chuyende-demo")]).await;
+        assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    }
+
+    async fn a_post_without_a_valid_csrf_proof_is_refused(app: TestApp) {
+        let browser = app.login("bithu").await;
+        let cell = app.demo.kindergarten.id;
+        browser.get(&format!("/orgs/{cell}/members/new")).await.ok();
+        let path = format!("/orgs/{cell}/members/new");
+        let fields = [("full_name", "Kẻ Giả Mạo"), ("standing", "full"), ("role", "member")];
+
+        let missing = browser.post_raw(&path, &fields, &[]).await;
+        assert_eq!(missing.status, StatusCode::FORBIDDEN);
+        missing.contains("Yêu cầu không hợp lệ");
+
+        let wrong = [fields.as_slice(), &[("csrf_token", "sai")]].concat();
+        assert_eq!(browser.post_raw(&path, &wrong, &[]).await.status, StatusCode::FORBIDDEN);
+
+        let token = browser.token();
+        let valid = [fields.as_slice(), &[("csrf_token", token.as_str())]].concat();
+        let cross_site = browser.post_raw(&path, &valid, &[("sec-fetch-site", "cross-site")]).await;
+        assert_eq!(cross_site.status, StatusCode::FORBIDDEN);
+        let foreign_origin = browser.post_raw(&path, &valid, &[("origin", "https://evil.example")]).await;
+        assert_eq!(foreign_origin.status, StatusCode::FORBIDDEN);
+
+        let members = chuyende::db::members::list(&app.db, cell).await.unwrap();
+        assert!(members.iter().all(|m| m.full_name != "Kẻ Giả Mạo"), "nothing stored by refused posts");
+
+        let same_origin = browser
+            .post_raw(&path, &valid, &[("sec-fetch-site", "same-origin"), ("origin", &app.base)])
+            .await;
+        same_origin.redirects_to(&format!("/orgs/{cell}"));
+
+        // The login form is protected too.
+        let anonymous = app.browser();
+        let forged = anonymous.post_raw("/login", &[("login", "bithu"), ("password", "chuyende-demo")], &[]).await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    }
+
+    async fn unknown_pages_and_bad_ids_get_vietnamese_pages(app: TestApp) {
+        let browser = app.login("admin").await;
+        let missing = browser.get("/orgs/999999").await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+        missing.contains("Không tìm thấy trang");
+        let malformed = browser.get("/orgs/abc").await;
+        assert_eq!(malformed.status, StatusCode::NOT_FOUND);
+        malformed.contains("Không tìm thấy trang");
+        let nowhere = browser.get("/khong-co-trang-nay").await;
+        assert_eq!(nowhere.status, StatusCode::NOT_FOUND);
+        let health = app.browser().get("/healthz").await;
+        assert_eq!(health.status, StatusCode::OK);
+        assert!(health.headers.get("x-request-id").is_some(), "responses carry a request id");
+    }
+}
+
+async fn sessions_end_after_their_maximum_age(backend: Backend) {
+    let settings = Settings {
+        session_max: Duration::ZERO,
+        ..Settings::default()
+    };
+    let app = TestApp::start_with(backend, settings).await;
+    let browser = app.login("bithu").await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    browser.get("/").await.redirects_to("/login");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_end_after_their_maximum_age_sqlite() {
+    sessions_end_after_their_maximum_age(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_end_after_their_maximum_age_postgres() {
+    sessions_end_after_their_maximum_age(Backend::Postgres).await;
+}

@@ -1,0 +1,10 @@
+//! The integration tests: the app over HTTP on a real database, SQLite and PostgreSQL.
+
+mod harness;
+
+mod access;
+mod auth;
+mod cli;
+mod members;
+mod migrations;
+mod orgs;
