@@ -18,8 +18,23 @@ enum Role {
 
 use Role::*;
 
-const ALL: [Role; 7] = [Anonymous, MemberA, SecretaryA, SecretaryB, ReviewerAbove, ReviewerElsewhere, Admin];
-const SIGNED_IN: &[Role] = &[MemberA, SecretaryA, SecretaryB, ReviewerAbove, ReviewerElsewhere, Admin];
+const ALL: [Role; 7] = [
+    Anonymous,
+    MemberA,
+    SecretaryA,
+    SecretaryB,
+    ReviewerAbove,
+    ReviewerElsewhere,
+    Admin,
+];
+const SIGNED_IN: &[Role] = &[
+    MemberA,
+    SecretaryA,
+    SecretaryB,
+    ReviewerAbove,
+    ReviewerElsewhere,
+    Admin,
+];
 
 #[derive(Debug, PartialEq, Eq)]
 enum Outcome {
@@ -33,7 +48,9 @@ fn outcome(response: &Response) -> Outcome {
         StatusCode::FORBIDDEN => Outcome::Denied,
         StatusCode::SEE_OTHER if response.location().starts_with("/login") => Outcome::SentToLogin,
         // A page, a redirect after success, or the form coming back with its errors.
-        StatusCode::OK | StatusCode::SEE_OTHER | StatusCode::UNPROCESSABLE_ENTITY => Outcome::Allowed,
+        StatusCode::OK | StatusCode::SEE_OTHER | StatusCode::UNPROCESSABLE_ENTITY => {
+            Outcome::Allowed
+        }
         other => panic!("unexpected status {other}: {}", response.body),
     }
 }
@@ -46,12 +63,22 @@ struct Check {
 }
 
 fn get(path: String, allowed: &'static [Role]) -> Check {
-    Check { post: false, path, fields: Vec::new(), allowed }
+    Check {
+        post: false,
+        path,
+        fields: Vec::new(),
+        allowed,
+    }
 }
 
 /// Posts invalid input, so that an allowed role gets its form back (422) and nothing changes.
 fn post(path: String, fields: &[(&'static str, &'static str)], allowed: &'static [Role]) -> Check {
-    Check { post: true, path, fields: fields.to_vec(), allowed }
+    Check {
+        post: true,
+        path,
+        fields: fields.to_vec(),
+        allowed,
+    }
 }
 
 both! {

@@ -63,13 +63,18 @@ impl Drop for Cleanup {
             let (admin_url, name) = (admin_url.clone(), name.clone());
             // Drop runs inside the test's runtime; a dedicated thread may block.
             let _ = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
                 runtime.block_on(async {
                     if let Ok(db) = Db::connect(&admin_url).await {
                         if let Db::Postgres(pool) = &db {
-                            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                                .execute(pool)
-                                .await;
+                            let _ = sqlx::query(&format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            ))
+                            .execute(pool)
+                            .await;
                         }
                         db.close().await;
                     }
@@ -99,7 +104,8 @@ impl TestApp {
                 (url, Cleanup::Sqlite(dir))
             }
             Backend::Postgres => {
-                let admin_url = std::env::var(POSTGRES_ENV).unwrap_or_else(|_| POSTGRES_DEFAULT.into());
+                let admin_url =
+                    std::env::var(POSTGRES_ENV).unwrap_or_else(|_| POSTGRES_DEFAULT.into());
                 let admin = Db::connect(&admin_url).await.unwrap_or_else(|e| {
                     panic!(
                         "PostgreSQL is unreachable at {admin_url} ({e}). Every test also runs on \
@@ -107,13 +113,17 @@ impl TestApp {
                     )
                 });
                 let name = format!("chuyende_test_{}", random_suffix());
-                let Db::Postgres(pool) = &admin else { unreachable!() };
+                let Db::Postgres(pool) = &admin else {
+                    unreachable!()
+                };
                 sqlx::query(&format!("CREATE DATABASE {name}"))
                     .execute(pool)
                     .await
                     .expect("create test database");
                 admin.close().await;
-                let (prefix, _) = admin_url.rsplit_once('/').expect("database URL with a path");
+                let (prefix, _) = admin_url
+                    .rsplit_once('/')
+                    .expect("database URL with a path");
                 let url = format!("{prefix}/{name}");
                 (url, Cleanup::Postgres { admin_url, name })
             }
@@ -126,9 +136,12 @@ impl TestApp {
         let address = listener.local_addr().unwrap();
         let app = chuyende::app(AppState::new(db.clone(), settings));
         tokio::spawn(async move {
-            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-                .await
-                .unwrap();
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .unwrap();
         });
         TestApp {
             base: format!("http://{address}"),
@@ -163,7 +176,12 @@ impl TestApp {
         let response = browser
             .post("/login", &[("login", login), ("password", password)])
             .await;
-        assert_eq!(response.status, StatusCode::SEE_OTHER, "login as {login}: {}", response.body);
+        assert_eq!(
+            response.status,
+            StatusCode::SEE_OTHER,
+            "login as {login}: {}",
+            response.body
+        );
         browser
     }
 }
@@ -185,7 +203,10 @@ pub struct Response {
 
 impl Response {
     pub fn location(&self) -> &str {
-        self.headers.get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
+        self.headers
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
 
     #[track_caller]
@@ -197,19 +218,31 @@ impl Response {
     #[track_caller]
     pub fn redirects_to(&self, prefix: &str) -> &Self {
         assert_eq!(self.status, StatusCode::SEE_OTHER, "body: {}", self.body);
-        assert!(self.location().starts_with(prefix), "redirects to {}", self.location());
+        assert!(
+            self.location().starts_with(prefix),
+            "redirects to {}",
+            self.location()
+        );
         self
     }
 
     #[track_caller]
     pub fn contains(&self, text: &str) -> &Self {
-        assert!(self.body.contains(text), "expected {text:?} in:\n{}", self.body);
+        assert!(
+            self.body.contains(text),
+            "expected {text:?} in:\n{}",
+            self.body
+        );
         self
     }
 
     #[track_caller]
     pub fn lacks(&self, text: &str) -> &Self {
-        assert!(!self.body.contains(text), "did not expect {text:?} in:\n{}", self.body);
+        assert!(
+            !self.body.contains(text),
+            "did not expect {text:?} in:\n{}",
+            self.body
+        );
         self
     }
 }
@@ -222,7 +255,11 @@ impl Browser {
         if let Some(token) = csrf_token_in(&body) {
             *self.token.lock().unwrap() = token;
         }
-        Response { status, headers, body }
+        Response {
+            status,
+            headers,
+            body,
+        }
     }
 
     pub fn token(&self) -> String {
@@ -230,7 +267,12 @@ impl Browser {
     }
 
     pub async fn get(&self, path: &str) -> Response {
-        let response = self.http.get(format!("{}{path}", self.base)).send().await.unwrap();
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
         self.finish(response).await
     }
 
@@ -243,7 +285,12 @@ impl Browser {
     }
 
     /// Submits exactly these fields, with extra headers: for forging requests.
-    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)], headers: &[(&str, &str)]) -> Response {
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Response {
         let mut request = self.http.post(format!("{}{path}", self.base)).form(fields);
         for (name, value) in headers {
             request = request.header(*name, *value);
@@ -253,7 +300,13 @@ impl Browser {
     }
 
     /// Uploads a file as the import form does (token in the form's action URL).
-    pub async fn upload(&self, path: &str, field: &str, file_name: &str, bytes: Vec<u8>) -> Response {
+    pub async fn upload(
+        &self,
+        path: &str,
+        field: &str,
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> Response {
         let part = reqwest::multipart::Part::bytes(bytes)
             .file_name(file_name.to_owned())
             .mime_str("text/csv")
@@ -286,7 +339,9 @@ impl TestApp {
             password_hash: &hash,
             is_admin: false,
         };
-        chuyende::db::users::create(&self.db, &new, None).await.unwrap()
+        chuyende::db::users::create(&self.db, &new, None)
+            .await
+            .unwrap()
     }
 
     /// The id of the member of `cell` with this name.
