@@ -2,10 +2,13 @@
 //! into these types at the web edge, and storage speaks them too.
 
 pub mod access;
+pub mod calendar;
 pub mod member;
 pub mod member_import;
 pub mod org;
+pub mod plan;
 pub mod text;
+pub mod timeline;
 pub mod user;
 
 /// A Vietnamese message for a value that could not be parsed, shown beside the form field.

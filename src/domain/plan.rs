@@ -1,0 +1,505 @@
+//! The annual thematic-session plan (kế hoạch sinh hoạt chuyên đề năm …) and its parts.
+
+use chrono::NaiveDate;
+
+use super::Invalid;
+use super::calendar::{Due, Quarter};
+use super::member::MemberId;
+use super::org::{OrgId, Year};
+use super::text::canonical;
+
+pub type PlanId = i64;
+pub type TopicId = i64;
+pub type StepId = i64;
+
+/// Where a plan is in its life: drafted by the cell, adopted at a cell meeting, submitted to
+/// the higher committee, then returned for changes or accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanStatus {
+    Draft,
+    Adopted,
+    Submitted,
+    Returned,
+    Accepted,
+}
+
+impl PlanStatus {
+    pub const ALL: [PlanStatus; 5] = [
+        PlanStatus::Draft,
+        PlanStatus::Adopted,
+        PlanStatus::Submitted,
+        PlanStatus::Returned,
+        PlanStatus::Accepted,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanStatus::Draft => "draft",
+            PlanStatus::Adopted => "adopted",
+            PlanStatus::Submitted => "submitted",
+            PlanStatus::Returned => "returned",
+            PlanStatus::Accepted => "accepted",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PlanStatus::Draft => "Dự thảo",
+            PlanStatus::Adopted => "Đã thông qua chi bộ",
+            PlanStatus::Submitted => "Đã báo cáo cấp trên",
+            PlanStatus::Returned => "Cấp trên trả lại",
+            PlanStatus::Accepted => "Cấp trên đã duyệt",
+        }
+    }
+
+    /// Before adoption the document is marked "DỰ THẢO".
+    pub fn is_draft(self) -> bool {
+        matches!(self, PlanStatus::Draft)
+    }
+}
+
+/// A document number: `05-KH/CB` — serial, kind of document, issuer's abbreviation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocNumber {
+    pub serial: u32,
+    pub kind: String,
+    pub issuer: String,
+}
+
+impl DocNumber {
+    pub fn plan(serial: u32, issuer: &str) -> Self {
+        Self {
+            serial,
+            kind: "KH".into(),
+            issuer: issuer.into(),
+        }
+    }
+
+    /// "05-KH/CB", "5-KH/CB", "Số 82-KH/ĐU".
+    pub fn parse(input: &str) -> Result<Option<Self>, Invalid> {
+        let text = canonical(input);
+        let text = text
+            .strip_prefix("Số")
+            .or_else(|| text.strip_prefix("số"))
+            .unwrap_or(&text)
+            .trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        let invalid =
+            Invalid("Số văn bản có dạng 05-KH/CB: số thứ tự, loại văn bản, cơ quan ban hành.");
+        let (serial, rest) = text.split_once('-').ok_or(invalid.clone())?;
+        let (kind, issuer) = rest.split_once('/').ok_or(invalid.clone())?;
+        let serial: u32 = serial.trim().parse().map_err(|_| invalid.clone())?;
+        let word = |s: &str| !s.is_empty() && s.chars().all(char::is_alphanumeric);
+        if serial == 0 || serial > 99_999 || !word(kind.trim()) || !word(issuer.trim()) {
+            return Err(invalid);
+        }
+        Ok(Some(Self {
+            serial,
+            kind: kind.trim().to_owned(),
+            issuer: issuer.trim().to_owned(),
+        }))
+    }
+}
+
+impl std::fmt::Display for DocNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:02}-{}/{}", self.serial, self.kind, self.issuer)
+    }
+}
+
+/// Kinds of the documents a plan is issued under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BasisKind {
+    Directive,
+    Resolution,
+    Conclusion,
+    Guidance,
+    Plan,
+    Decision,
+    Regulation,
+    Notice,
+    Letter,
+}
+
+impl BasisKind {
+    pub const ALL: [BasisKind; 9] = [
+        BasisKind::Directive,
+        BasisKind::Resolution,
+        BasisKind::Conclusion,
+        BasisKind::Guidance,
+        BasisKind::Plan,
+        BasisKind::Decision,
+        BasisKind::Regulation,
+        BasisKind::Notice,
+        BasisKind::Letter,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BasisKind::Directive => "directive",
+            BasisKind::Resolution => "resolution",
+            BasisKind::Conclusion => "conclusion",
+            BasisKind::Guidance => "guidance",
+            BasisKind::Plan => "plan",
+            BasisKind::Decision => "decision",
+            BasisKind::Regulation => "regulation",
+            BasisKind::Notice => "notice",
+            BasisKind::Letter => "letter",
+        }
+    }
+
+    pub fn parse(code: &str) -> Result<Self, Invalid> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == code)
+            .ok_or(Invalid("Vui lòng chọn loại văn bản."))
+    }
+
+    /// "Chỉ thị", as written before the number.
+    pub fn label(self) -> &'static str {
+        match self {
+            BasisKind::Directive => "Chỉ thị",
+            BasisKind::Resolution => "Nghị quyết",
+            BasisKind::Conclusion => "Kết luận",
+            BasisKind::Guidance => "Hướng dẫn",
+            BasisKind::Plan => "Kế hoạch",
+            BasisKind::Decision => "Quyết định",
+            BasisKind::Regulation => "Quy định",
+            BasisKind::Notice => "Thông báo",
+            BasisKind::Letter => "Công văn",
+        }
+    }
+}
+
+/// A document the plan is issued under: "Chỉ thị số 05-CT/TW ngày 15/5/2016 của Bộ Chính trị về …".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BasisDoc {
+    pub kind: BasisKind,
+    /// "05-CT/TW"
+    pub number: String,
+    pub date: Option<NaiveDate>,
+    /// "Bộ Chính trị"
+    pub issuer: String,
+    /// What it is about, without the leading "về".
+    pub subject: String,
+}
+
+impl BasisDoc {
+    /// The citation as a plan's basis paragraph writes it.
+    pub fn citation(&self) -> String {
+        let mut text = format!("{} số {}", self.kind.label(), self.number);
+        if let Some(date) = self.date {
+            text.push_str(&format!(", ngày {}", date.format("%d/%m/%Y")));
+        }
+        if !self.issuer.is_empty() {
+            text.push_str(&format!(" của {}", self.issuer));
+        }
+        if !self.subject.is_empty() {
+            text.push_str(&format!(" về {}", self.subject));
+        }
+        text
+    }
+}
+
+/// Who signs on behalf of whom: "T/M CHI BỘ" …
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Authority {
+    Cell,
+    CellCommittee,
+    StandingCommittee,
+    PartyCommittee,
+}
+
+impl Authority {
+    pub const ALL: [Authority; 4] = [
+        Authority::Cell,
+        Authority::CellCommittee,
+        Authority::StandingCommittee,
+        Authority::PartyCommittee,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Authority::Cell => "cell",
+            Authority::CellCommittee => "cell_committee",
+            Authority::StandingCommittee => "standing_committee",
+            Authority::PartyCommittee => "party_committee",
+        }
+    }
+
+    pub fn parse(code: &str) -> Result<Self, Invalid> {
+        Self::ALL
+            .into_iter()
+            .find(|a| a.as_str() == code)
+            .ok_or(Invalid("Vui lòng chọn thẩm quyền ký."))
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Authority::Cell => "T/M CHI BỘ",
+            Authority::CellCommittee => "T/M CHI ỦY",
+            Authority::StandingCommittee => "T/M BAN THƯỜNG VỤ",
+            Authority::PartyCommittee => "T/M ĐẢNG ỦY",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignerTitle {
+    Secretary,
+    DeputySecretary,
+}
+
+impl SignerTitle {
+    pub const ALL: [SignerTitle; 2] = [SignerTitle::Secretary, SignerTitle::DeputySecretary];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignerTitle::Secretary => "secretary",
+            SignerTitle::DeputySecretary => "deputy_secretary",
+        }
+    }
+
+    pub fn parse(code: &str) -> Result<Self, Invalid> {
+        Self::ALL
+            .into_iter()
+            .find(|t| t.as_str() == code)
+            .ok_or(Invalid("Vui lòng chọn chức danh người ký."))
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SignerTitle::Secretary => "BÍ THƯ",
+            SignerTitle::DeputySecretary => "PHÓ BÍ THƯ",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signature {
+    pub authority: Authority,
+    pub title: SignerTitle,
+    /// The signing member, if chosen from the cell's members.
+    pub signer: Option<MemberId>,
+    /// The name printed under the signature.
+    pub signer_name: String,
+}
+
+/// One line of "Nơi nhận".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    pub name: String,
+    /// Receives it for report: "(để b/c)".
+    pub for_report: bool,
+}
+
+/// Who presents a topic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Presenter {
+    Nobody,
+    Member {
+        id: MemberId,
+        name: String,
+    },
+    /// A group of members or a party group, written as text.
+    Group(String),
+}
+
+impl Presenter {
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Presenter::Nobody => None,
+            Presenter::Member { name, .. } => Some(name),
+            Presenter::Group(text) => Some(text),
+        }
+    }
+}
+
+/// Where a topic comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TopicSource {
+    /// Chosen by the cell.
+    Own,
+    /// Mandated from above; the text says by what ("Theo Kế hoạch số 46-KH/ĐUK").
+    Mandated(String),
+}
+
+/// The five standard preparation steps, in order, and steps a cell adds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepKind {
+    Outline,
+    Draft1,
+    Comments,
+    Draft2,
+    Session,
+    Other,
+}
+
+impl StepKind {
+    pub const STANDARD: [StepKind; 5] = [
+        StepKind::Outline,
+        StepKind::Draft1,
+        StepKind::Comments,
+        StepKind::Draft2,
+        StepKind::Session,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepKind::Outline => "outline",
+            StepKind::Draft1 => "draft1",
+            StepKind::Comments => "comments",
+            StepKind::Draft2 => "draft2",
+            StepKind::Session => "session",
+            StepKind::Other => "other",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::STANDARD
+            .into_iter()
+            .chain([StepKind::Other])
+            .find(|k| k.as_str() == code)
+    }
+
+    /// The standard wording of the step in a timeline table.
+    pub fn label(self) -> &'static str {
+        match self {
+            StepKind::Outline => "Chuẩn bị đề cương",
+            StepKind::Draft1 => "Xây dựng dự thảo lần 1",
+            StepKind::Comments => "Lấy ý kiến tham gia",
+            StepKind::Draft2 => "Tiếp thu hoàn chỉnh dự thảo lần 2",
+            StepKind::Session => "Tổ chức sinh hoạt chuyên đề",
+            StepKind::Other => "Việc khác",
+        }
+    }
+}
+
+/// A member assigned to a step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assignee {
+    pub member: MemberId,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub id: StepId,
+    pub kind: StepKind,
+    /// What is done, as printed in the timeline ("Chuẩn bị đề cương").
+    pub label: String,
+    pub due: Option<Due>,
+    pub assignees: Vec<Assignee>,
+    pub note: String,
+    pub done_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topic {
+    pub id: TopicId,
+    pub title: String,
+    /// Nội dung công việc.
+    pub content: String,
+    pub quarter: Option<Quarter>,
+    /// The planned session: a month, or an exact date.
+    pub session: Option<Due>,
+    pub presenter: Presenter,
+    pub source: TopicSource,
+    pub materials: String,
+    pub steps: Vec<Step>,
+}
+
+impl Topic {
+    /// The quarter the topic belongs to: given, or that of its session.
+    pub fn effective_quarter(&self) -> Option<Quarter> {
+        self.quarter.or_else(|| {
+            self.session
+                .map(|s| Quarter::of_month(chrono::Datelike::month(&s.start())))
+        })
+    }
+
+    /// Steps done out of all steps.
+    pub fn progress(&self) -> (usize, usize) {
+        let done = self.steps.iter().filter(|s| s.done_on.is_some()).count();
+        (done, self.steps.len())
+    }
+}
+
+/// The whole plan, as stored and as documents are built from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub id: PlanId,
+    pub org_id: OrgId,
+    pub year: Year,
+    /// Bumped by every save; a save from an older version is a conflict.
+    pub version: i64,
+    pub status: PlanStatus,
+    pub number: Option<DocNumber>,
+    /// Place name of the date line.
+    pub place: String,
+    pub issued_on: Option<NaiveDate>,
+    /// Trích yếu: "sinh hoạt chuyên đề năm 2024".
+    pub subject: String,
+    /// The basis paragraph: lead-in, the documents, and the closing sentence.
+    pub basis_lead: String,
+    pub basis: Vec<BasisDoc>,
+    pub basis_closing: String,
+    pub purposes: Vec<String>,
+    pub requirements: Vec<String>,
+    pub topics: Vec<Topic>,
+    /// Hình thức tổ chức.
+    pub format: Vec<String>,
+    /// Study materials for the year.
+    pub materials: Vec<String>,
+    /// Tổ chức thực hiện: who does what, a paragraph each.
+    pub duties: Vec<String>,
+    pub recipients: Vec<Recipient>,
+    /// The archive line: "Lưu Chi bộ".
+    pub archive: String,
+    pub signature: Signature,
+}
+
+/// The default subject line.
+pub fn default_subject(year: Year) -> String {
+    format!("sinh hoạt chuyên đề năm {year}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doc_numbers_parse_and_print_with_two_digits() {
+        let number = DocNumber::parse("Số 5-KH/CB").unwrap().unwrap();
+        assert_eq!(number.to_string(), "05-KH/CB");
+        assert_eq!(
+            DocNumber::parse("82-KH/ĐU").unwrap().unwrap().to_string(),
+            "82-KH/ĐU"
+        );
+        assert!(DocNumber::parse("KH/CB").is_err());
+        assert!(DocNumber::parse("0-KH/CB").is_err());
+        assert_eq!(DocNumber::parse("").unwrap(), None);
+    }
+
+    #[test]
+    fn a_citation_reads_like_a_plan() {
+        let doc = BasisDoc {
+            kind: BasisKind::Directive,
+            number: "05-CT/TW".into(),
+            date: NaiveDate::from_ymd_opt(2016, 5, 15),
+            issuer: "Bộ Chính trị".into(),
+            subject: "đẩy mạnh học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh"
+                .into(),
+        };
+        assert_eq!(
+            doc.citation(),
+            "Chỉ thị số 05-CT/TW, ngày 15/05/2016 của Bộ Chính trị về đẩy mạnh học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh"
+        );
+    }
+}

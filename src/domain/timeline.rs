@@ -1,0 +1,119 @@
+//! The preparation timeline of a topic: its five standard steps laid out from the topic's
+//! quarter, session month or exact session date.
+
+use chrono::{Datelike, Days, NaiveDate};
+
+use super::calendar::{Due, Quarter, YearMonth};
+use super::org::Year;
+use super::plan::StepKind;
+
+/// A step to create: its kind and when it is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlannedStep {
+    pub kind: StepKind,
+    pub due: Due,
+}
+
+/// Days before an exact session date on which each step is due: six weeks for the outline,
+/// then a fortnight per step, and draft 2 a week before so members get it well ahead of the
+/// one-day minimum of Hướng dẫn 42-HD/BTCTW.
+const DAYS_BEFORE_SESSION: [u64; 5] = [42, 28, 14, 7, 0];
+
+/// Lays out the five standard steps, or `None` when the topic has no time yet.
+///
+/// - an exact date: scheduled backwards from it (see [`DAYS_BEFORE_SESSION`]);
+/// - a session month: outline and draft 1 two months before, comments and draft 2 one month
+///   before, the session in that month;
+/// - a quarter only: as in the model plan, outline and draft 1 in the quarter's first month,
+///   comments and draft 2 in the second, the session in the third.
+pub fn standard_steps(
+    year: Year,
+    quarter: Option<Quarter>,
+    session: Option<Due>,
+) -> Option<Vec<PlannedStep>> {
+    let dues: [Due; 5] = match (session, quarter) {
+        (Some(Due::Date(date)), _) => {
+            DAYS_BEFORE_SESSION.map(|days| Due::Date(days_before(date, days)))
+        }
+        (Some(Due::Month(month)), _) => {
+            [-2, -2, -1, -1, 0].map(|offset| Due::Month(month.add(offset)))
+        }
+        (None, Some(quarter)) => {
+            let first = YearMonth::new(year.get(), quarter.first_month())?;
+            [0, 0, 1, 1, 2].map(|offset| Due::Month(first.add(offset)))
+        }
+        (None, None) => return None,
+    };
+    Some(
+        StepKind::STANDARD
+            .into_iter()
+            .zip(dues)
+            .map(|(kind, due)| PlannedStep { kind, due })
+            .collect(),
+    )
+}
+
+fn days_before(date: NaiveDate, days: u64) -> NaiveDate {
+    date.checked_sub_days(Days::new(days)).unwrap_or(date)
+}
+
+/// True when `due` falls in `year` (a step of another year is worth a warning).
+pub fn in_year(due: Due, year: Year) -> bool {
+    due.start().year() == year.get()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn year() -> Year {
+        Year::new(2022).unwrap()
+    }
+
+    #[test]
+    fn a_quarter_gives_the_model_plans_months() {
+        let steps = standard_steps(year(), Quarter::new(2), None).unwrap();
+        let labels: Vec<_> = steps.iter().map(|s| s.due.label()).collect();
+        assert_eq!(
+            labels,
+            [
+                "Tháng 4/2022",
+                "Tháng 4/2022",
+                "Tháng 5/2022",
+                "Tháng 5/2022",
+                "Tháng 6/2022"
+            ]
+        );
+        assert_eq!(steps[0].kind, StepKind::Outline);
+        assert_eq!(steps[4].kind, StepKind::Session);
+    }
+
+    #[test]
+    fn a_session_month_is_the_last_step() {
+        let month = YearMonth::new(2022, 2).unwrap();
+        let steps = standard_steps(year(), None, Some(Due::Month(month))).unwrap();
+        assert_eq!(steps[0].due.label(), "Tháng 12/2021");
+        assert_eq!(steps[4].due.label(), "Tháng 2/2022");
+    }
+
+    #[test]
+    fn an_exact_date_schedules_backwards() {
+        let date = NaiveDate::from_ymd_opt(2022, 6, 20).unwrap();
+        let steps = standard_steps(year(), Quarter::new(2), Some(Due::Date(date))).unwrap();
+        assert_eq!(steps[4].due, Due::Date(date));
+        assert_eq!(
+            steps[3].due,
+            Due::Date(NaiveDate::from_ymd_opt(2022, 6, 13).unwrap())
+        );
+        assert_eq!(
+            steps[0].due,
+            Due::Date(NaiveDate::from_ymd_opt(2022, 5, 9).unwrap())
+        );
+        assert!(steps.windows(2).all(|w| w[0].due <= w[1].due));
+    }
+
+    #[test]
+    fn no_time_no_steps() {
+        assert_eq!(standard_steps(year(), None, None), None);
+    }
+}
