@@ -111,7 +111,7 @@ impl YearMonth {
             .expect("not the first day ever")
     }
 
-    pub fn add(self, months: i32) -> Self {
+    pub fn plus_months(self, months: i32) -> Self {
         let index = self.year * 12 + self.month as i32 - 1 + months;
         Self {
             year: index.div_euclid(12),
@@ -246,7 +246,7 @@ mod tests {
         assert_eq!(YearMonth::parse("2024-04").unwrap(), Some(april));
         assert_eq!(YearMonth::parse("tháng 4/2024").unwrap(), Some(april));
         assert!(YearMonth::parse("13/2024").is_err());
-        assert_eq!(april.add(-4).label(), "Tháng 12/2023");
+        assert_eq!(april.plus_months(-4).label(), "Tháng 12/2023");
         assert_eq!(
             april.last_day(),
             NaiveDate::from_ymd_opt(2024, 4, 30).unwrap()

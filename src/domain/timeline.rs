@@ -36,11 +36,11 @@ pub fn standard_steps(
             DAYS_BEFORE_SESSION.map(|days| Due::Date(days_before(date, days)))
         }
         (Some(Due::Month(month)), _) => {
-            [-2, -2, -1, -1, 0].map(|offset| Due::Month(month.add(offset)))
+            [-2, -2, -1, -1, 0].map(|offset| Due::Month(month.plus_months(offset)))
         }
         (None, Some(quarter)) => {
             let first = YearMonth::new(year.get(), quarter.first_month())?;
-            [0, 0, 1, 1, 2].map(|offset| Due::Month(first.add(offset)))
+            [0, 0, 1, 1, 2].map(|offset| Due::Month(first.plus_months(offset)))
         }
         (None, None) => return None,
     };
