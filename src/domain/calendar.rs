@@ -105,7 +105,7 @@ impl YearMonth {
     }
 
     pub fn last_day(self) -> NaiveDate {
-        self.add(1)
+        self.plus_months(1)
             .first_day()
             .pred_opt()
             .expect("not the first day ever")
