@@ -9,6 +9,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod password;
+pub mod samples;
 pub mod web;
 
 use std::sync::Arc;

@@ -5,7 +5,7 @@ use chrono::{Datelike, Days, NaiveDate};
 
 use super::calendar::{Due, Quarter, YearMonth};
 use super::org::Year;
-use super::plan::StepKind;
+use super::plan::{Assignee, StepKind};
 
 /// A step to create: its kind and when it is due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +60,21 @@ fn days_before(date: NaiveDate, days: u64) -> NaiveDate {
 /// True when `due` falls in `year` (a step of another year is worth a warning).
 pub fn in_year(due: Due, year: Year) -> bool {
     due.start().year() == year.get()
+}
+
+/// Who does a standard step by default: the topic's presenter prepares the outline and drafts
+/// and presents at the session; the secretary collects the members' comments.
+pub fn default_assignees(
+    kind: StepKind,
+    presenter: Option<&Assignee>,
+    secretary: Option<&Assignee>,
+) -> Vec<Assignee> {
+    let who = match kind {
+        StepKind::Comments => secretary,
+        StepKind::Other => None,
+        _ => presenter,
+    };
+    who.cloned().into_iter().collect()
 }
 
 #[cfg(test)]
