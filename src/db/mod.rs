@@ -7,6 +7,7 @@ pub mod audit;
 pub mod login_failures;
 pub mod members;
 pub mod orgs;
+pub mod plans;
 pub mod users;
 
 use std::str::FromStr;

@@ -80,6 +80,26 @@ impl Actor {
     }
 }
 
+impl Actor {
+    /// Drafting and editing a cell's plans: its secretary and deputy, and administrators.
+    /// Committee reviewers read and review plans; they do not write them.
+    pub fn can_edit_plans(&self, cell: &Org) -> bool {
+        cell.is_cell()
+            && (self.is_admin()
+                || self
+                    .member_role_in(cell.id)
+                    .is_some_and(CellRole::manages_cell))
+    }
+
+    /// The actor's own member record in `cell`, if any.
+    pub fn member_in(&self, cell_id: OrgId) -> Option<MemberId> {
+        self.memberships
+            .iter()
+            .find(|m| m.cell_id == cell_id)
+            .map(|m| m.member_id)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

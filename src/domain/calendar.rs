@@ -162,6 +162,32 @@ impl Due {
         }
     }
 
+    /// "4/2024", "tháng 4/2024", "2024-04" for a month; "15/04/2024", "2024-04-15" for a day.
+    pub fn parse(input: &str) -> Result<Option<Self>, Invalid> {
+        let text = input.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        let parts = text.split(['/', '-', '.']).count();
+        if parts >= 3 {
+            parse_date(text).map(|d| d.map(Due::Date))
+        } else {
+            YearMonth::parse(text)
+                .map(|m| m.map(Due::Month))
+                .map_err(|_| {
+                    Invalid("Thời gian ghi theo tháng (4/2024) hoặc theo ngày (15/04/2024).")
+                })
+        }
+    }
+
+    /// The text a form shows for it: "4/2024" or "15/04/2024".
+    pub fn input_value(self) -> String {
+        match self {
+            Due::Month(month) => format!("{}/{}", month.month, month.year),
+            Due::Date(date) => short_date(date),
+        }
+    }
+
     /// Moved by whole years (copying a plan to the next year).
     pub fn shift_years(self, years: i32) -> Option<Self> {
         match self {
@@ -251,6 +277,17 @@ mod tests {
             april.last_day(),
             NaiveDate::from_ymd_opt(2024, 4, 30).unwrap()
         );
+    }
+
+    #[test]
+    fn dues_parse_as_months_or_days() {
+        let april = YearMonth::new(2024, 4).unwrap();
+        assert_eq!(Due::parse("4/2024").unwrap(), Some(Due::Month(april)));
+        assert_eq!(Due::parse("Tháng 4/2024").unwrap(), Some(Due::Month(april)));
+        let day = NaiveDate::from_ymd_opt(2024, 4, 15).unwrap();
+        assert_eq!(Due::parse("15/04/2024").unwrap(), Some(Due::Date(day)));
+        assert!(Due::parse("giữa tháng").is_err());
+        assert_eq!(Due::Month(april).input_value(), "4/2024");
     }
 
     #[test]

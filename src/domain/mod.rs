@@ -7,6 +7,7 @@ pub mod member;
 pub mod member_import;
 pub mod org;
 pub mod plan;
+pub mod plan_check;
 pub mod text;
 pub mod timeline;
 pub mod user;

@@ -503,3 +503,207 @@ mod tests {
         );
     }
 }
+
+/// The sections made of ordered paragraphs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextSection {
+    Purposes,
+    Requirements,
+    Format,
+    Materials,
+    Duties,
+}
+
+impl TextSection {
+    pub const ALL: [TextSection; 5] = [
+        TextSection::Purposes,
+        TextSection::Requirements,
+        TextSection::Format,
+        TextSection::Materials,
+        TextSection::Duties,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TextSection::Purposes => "purposes",
+            TextSection::Requirements => "requirements",
+            TextSection::Format => "format",
+            TextSection::Materials => "materials",
+            TextSection::Duties => "duties",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TextSection::Purposes => "Mục đích",
+            TextSection::Requirements => "Yêu cầu",
+            TextSection::Format => "Hình thức tổ chức",
+            TextSection::Materials => "Tài liệu học tập",
+            TextSection::Duties => "Tổ chức thực hiện",
+        }
+    }
+
+    pub fn of(self, plan: &Plan) -> &[String] {
+        match self {
+            TextSection::Purposes => &plan.purposes,
+            TextSection::Requirements => &plan.requirements,
+            TextSection::Format => &plan.format,
+            TextSection::Materials => &plan.materials,
+            TextSection::Duties => &plan.duties,
+        }
+    }
+
+    pub fn of_mut(self, plan: &mut Plan) -> &mut Vec<String> {
+        match self {
+            TextSection::Purposes => &mut plan.purposes,
+            TextSection::Requirements => &mut plan.requirements,
+            TextSection::Format => &mut plan.format,
+            TextSection::Materials => &mut plan.materials,
+            TextSection::Duties => &mut plan.duties,
+        }
+    }
+}
+
+/// Paragraphs typed in a text area, one per line: NFC, trimmed, empty lines dropped.
+pub fn paragraphs(input: &str) -> Result<Vec<String>, Invalid> {
+    let list: Vec<String> = input
+        .lines()
+        .map(|line| {
+            // A bullet pasted from a document: the renderers add their own.
+            let line = line.trim();
+            let line = ["- ", "– ", "• ", "· ", "+ "]
+                .iter()
+                .find_map(|bullet| line.strip_prefix(bullet))
+                .unwrap_or(line);
+            canonical(line)
+        })
+        .filter(|line| !line.is_empty())
+        .collect();
+    if list.len() > 100 || list.iter().any(|p| p.chars().count() > 5000) {
+        return Err(Invalid(
+            "Nội dung quá dài (tối đa 100 đoạn, mỗi đoạn 5000 ký tự).",
+        ));
+    }
+    Ok(list)
+}
+
+/// Free text of bounded length, possibly empty, kept on one paragraph.
+pub fn free_text(input: &str, max_chars: usize) -> Result<String, Invalid> {
+    let text = canonical(input);
+    if text.chars().count() > max_chars {
+        return Err(Invalid("Nội dung quá dài."));
+    }
+    Ok(text)
+}
+
+/// Standard duties of the implementation section, as in the template plan (seed 000), for a
+/// new plan to start from.
+const STANDARD_DUTIES: [&str; 3] = [
+    "Bí thư chi bộ có trách nhiệm chỉ đạo, đôn đốc việc chuẩn bị xây dựng đề cương và tiến hành dự thảo, lấy ý kiến tham gia, thống nhất nội dung các chuyên đề trước khi họp chi bộ; chủ trì buổi sinh hoạt và chuẩn bị nội dung kết luận.",
+    "Các đảng viên được phân công có trách nhiệm chuẩn bị chuyên đề đúng thời gian; các đảng viên trong chi bộ nghiên cứu dự thảo và chuẩn bị nội dung tham gia ý kiến tại buổi sinh hoạt chuyên đề.",
+    "Bí thư chi bộ thông qua chi bộ kế hoạch sinh hoạt chuyên đề và kịp thời báo cáo cấp ủy cấp trên theo quy định; thường xuyên theo dõi, đôn đốc việc triển khai; đánh giá, sơ kết, tổng kết việc thực hiện.",
+];
+
+/// What a new plan needs to know about its cell.
+pub struct NewPlan<'a> {
+    pub cell: &'a super::org::Org,
+    pub year: Year,
+    /// The cell's secretary, who signs by default.
+    pub secretary: Option<(MemberId, String)>,
+    /// The committee the plan is reported to, for the recipients.
+    pub superior_committee: Option<String>,
+    pub number: Option<DocNumber>,
+}
+
+/// A blank plan with the standard sections ready to fill.
+pub fn blank_plan(new: &NewPlan) -> Plan {
+    let (signer, signer_name) = match &new.secretary {
+        Some((id, name)) => (Some(*id), name.clone()),
+        None => (None, String::new()),
+    };
+    let mut recipients: Vec<Recipient> = new
+        .superior_committee
+        .iter()
+        .map(|name| Recipient {
+            name: name.clone(),
+            for_report: true,
+        })
+        .collect();
+    recipients.push(Recipient {
+        name: "Đảng viên trong chi bộ".into(),
+        for_report: false,
+    });
+    Plan {
+        id: 0,
+        org_id: new.cell.id,
+        year: new.year,
+        version: 0,
+        status: PlanStatus::Draft,
+        number: new.number.clone(),
+        place: new.cell.place_name.clone(),
+        issued_on: None,
+        subject: default_subject(new.year),
+        basis_lead: "Thực hiện".into(),
+        basis: Vec::new(),
+        basis_closing: format!(
+            "{} xây dựng kế hoạch sinh hoạt chuyên đề năm {} như sau:",
+            new.cell.name, new.year
+        ),
+        purposes: Vec::new(),
+        requirements: Vec::new(),
+        topics: Vec::new(),
+        format: Vec::new(),
+        materials: Vec::new(),
+        duties: STANDARD_DUTIES.iter().map(|d| (*d).to_owned()).collect(),
+        recipients,
+        archive: "Lưu Chi bộ".into(),
+        signature: Signature {
+            authority: Authority::Cell,
+            title: SignerTitle::Secretary,
+            signer,
+            signer_name,
+        },
+    }
+}
+
+/// Last year's plan carried to `year`: topics, texts, duties and recipients kept; months moved
+/// by the years between; progress, date of issue and status reset; a fresh number.
+pub fn copy_to_year(previous: &Plan, year: Year, number: Option<DocNumber>) -> Plan {
+    let shift = year.get() - previous.year.get();
+    let (old, new) = (previous.year.to_string(), year.to_string());
+    let topics = previous
+        .topics
+        .iter()
+        .map(|topic| Topic {
+            id: 0,
+            session: topic.session.and_then(|d| d.shift_years(shift)),
+            steps: topic
+                .steps
+                .iter()
+                .map(|step| Step {
+                    id: 0,
+                    due: step.due.and_then(|d| d.shift_years(shift)),
+                    done_on: None,
+                    ..step.clone()
+                })
+                .collect(),
+            ..topic.clone()
+        })
+        .collect();
+    Plan {
+        id: 0,
+        year,
+        version: 0,
+        status: PlanStatus::Draft,
+        number,
+        issued_on: None,
+        subject: previous.subject.replace(&old, &new),
+        basis_closing: previous.basis_closing.replace(&old, &new),
+        topics,
+        ..previous.clone()
+    }
+}

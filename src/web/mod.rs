@@ -13,6 +13,8 @@ mod home;
 mod members;
 mod orgs;
 mod page;
+mod plans;
+mod work;
 
 use std::time::Duration;
 
@@ -74,6 +76,44 @@ pub fn app(state: AppState) -> Router {
             "/members/{id}/edit",
             get(members::edit_page).post(members::update),
         )
+        .route(
+            "/orgs/{id}/plans/new",
+            get(plans::new_page).post(plans::create),
+        )
+        .route("/plans/{id}", get(plans::show))
+        .route(
+            "/plans/{id}/header",
+            get(plans::sections::header_page).post(plans::sections::save_header),
+        )
+        .route(
+            "/plans/{id}/basis",
+            get(plans::sections::basis_page).post(plans::sections::save_basis),
+        )
+        .route(
+            "/plans/{id}/texts/{section}",
+            get(plans::sections::texts_page).post(plans::sections::save_texts),
+        )
+        .route(
+            "/plans/{id}/recipients",
+            get(plans::sections::recipients_page).post(plans::sections::save_recipients),
+        )
+        .route(
+            "/plans/{id}/signature",
+            get(plans::sections::signature_page).post(plans::sections::save_signature),
+        )
+        .route(
+            "/plans/{id}/topics/new",
+            get(plans::topics::new_page).post(plans::topics::create),
+        )
+        .route(
+            "/topics/{id}",
+            get(plans::topics::edit_page).post(plans::topics::update),
+        )
+        .route("/topics/{id}/standard", post(plans::topics::standard))
+        .route("/topics/{id}/move", post(plans::topics::move_topic))
+        .route("/topics/{id}/delete", post(plans::topics::delete))
+        .route("/steps/{id}/mark", post(plans::progress::mark))
+        .route("/me/work", get(work::show))
         .route("/admin/users", get(admin::users))
         .route(
             "/admin/users/new",

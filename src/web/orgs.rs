@@ -11,7 +11,7 @@ use super::auth::Auth;
 use super::form::{FieldErrors, rejected, render};
 use super::page::Page;
 use crate::AppState;
-use crate::db::{audit, members, orgs};
+use crate::db::{audit, members, orgs, plans};
 use crate::domain::member::Member;
 use crate::domain::org::{Abbreviation, Org, OrgDraft, OrgId, OrgKind, Year};
 use crate::domain::text::Line;
@@ -61,6 +61,8 @@ struct ShowPage {
     children: Vec<orgs::Child>,
     members: Vec<Member>,
     history: Vec<audit::Entry>,
+    plans: Vec<plans::Summary>,
+    can_plan: bool,
     can_edit: bool,
     can_add_child: bool,
     can_manage_members: bool,
@@ -83,8 +85,15 @@ pub async fn show(
     } else {
         Vec::new()
     };
+    let plans = if org.is_cell() {
+        plans::list_for_org(&state.db, id).await?
+    } else {
+        Vec::new()
+    };
     render(&ShowPage {
         page: org_page(&state, &auth, &org, &org.name).await?,
+        can_plan: auth.actor.can_edit_plans(&org),
+        plans,
         can_add_child: auth.actor.can_add_org_under(&org),
         can_edit,
         can_manage_members,
