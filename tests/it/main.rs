@@ -8,3 +8,4 @@ mod cli;
 mod members;
 mod migrations;
 mod orgs;
+mod plans;

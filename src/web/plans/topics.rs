@@ -140,11 +140,11 @@ impl TopicForm {
     fn parse(&self, year: i32, members: &[Member], errors: &mut FieldErrors) -> Option<Topic> {
         let title = errors.check(
             "title",
-            Line::parse(&self.title, 500).map_err(|e| match e.0 {
+            Line::parse(&self.title, 1000).map_err(|e| match e.0 {
                 "Vui lòng nhập nội dung này." => {
                     crate::domain::Invalid("Vui lòng nhập tên chuyên đề.")
                 }
-                _ => crate::domain::Invalid("Tên chuyên đề chỉ một dòng, tối đa 500 ký tự."),
+                _ => crate::domain::Invalid("Tên chuyên đề chỉ một dòng, tối đa 1000 ký tự."),
             }),
         );
         let content = errors.check("content", free_text(&self.content, 10_000));
