@@ -7,7 +7,7 @@ CREATE TABLE plans (
     -- Bumped by every saved change; forms carry the version they were drawn from.
     version INTEGER NOT NULL DEFAULT 1,
     status TEXT NOT NULL DEFAULT 'draft'
-        CHECK (status IN ('draft', 'adopted', 'submitted', 'returned', 'accepted')),
+        CHECK (status IN ('draft', 'adopted', 'submitted', 'returned', 'accepted', 'issued')),
     -- Document numbers run through the issuer's term.
     term_start INTEGER NOT NULL,
     number_serial INTEGER,

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod calendar;
+pub mod lifecycle;
 pub mod member;
 pub mod member_import;
 pub mod org;

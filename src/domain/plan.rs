@@ -13,7 +13,8 @@ pub type TopicId = i64;
 pub type StepId = i64;
 
 /// Where a plan is in its life: drafted by the cell, adopted at a cell meeting, submitted to
-/// the higher committee, then returned for changes or accepted.
+/// the higher committee, then returned for changes or accepted. A committee's directive plan
+/// goes from draft to issued.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PlanStatus {
     Draft,
@@ -21,15 +22,17 @@ pub enum PlanStatus {
     Submitted,
     Returned,
     Accepted,
+    Issued,
 }
 
 impl PlanStatus {
-    pub const ALL: [PlanStatus; 5] = [
+    pub const ALL: [PlanStatus; 6] = [
         PlanStatus::Draft,
         PlanStatus::Adopted,
         PlanStatus::Submitted,
         PlanStatus::Returned,
         PlanStatus::Accepted,
+        PlanStatus::Issued,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -39,6 +42,7 @@ impl PlanStatus {
             PlanStatus::Submitted => "submitted",
             PlanStatus::Returned => "returned",
             PlanStatus::Accepted => "accepted",
+            PlanStatus::Issued => "issued",
         }
     }
 
@@ -53,6 +57,7 @@ impl PlanStatus {
             PlanStatus::Submitted => "Đã báo cáo cấp trên",
             PlanStatus::Returned => "Cấp trên trả lại",
             PlanStatus::Accepted => "Cấp trên đã duyệt",
+            PlanStatus::Issued => "Đã ban hành",
         }
     }
 
