@@ -70,6 +70,8 @@ fn topic(seed: &TopicSeed, lookup: MemberLookup, secretary: Option<&Assignee>) -
         source: TopicSource::Own,
         materials: String::new(),
         steps,
+        mandated_from: None,
+        deadline: String::new(),
     }
 }
 

@@ -277,7 +277,7 @@ macro_rules! write_topic_fields {
         sqlx::query(
             "UPDATE topics SET title = $1, content = $2, quarter = $3, session_on = $4, \
                session_exact = $5, presenter_member_id = $6, presenter_text = $7, mandate = $8, \
-               materials = $9 WHERE id = $10",
+               materials = $9, mandated_topic_id = $10, deadline_text = $11 WHERE id = $12",
         )
         .bind($topic.title.as_str())
         .bind($topic.content.as_str())
@@ -288,6 +288,8 @@ macro_rules! write_topic_fields {
         .bind(presenter_text)
         .bind(mandate_column(&$topic.source))
         .bind($topic.materials.as_str())
+        .bind($topic.mandated_from)
+        .bind(Some($topic.deadline.as_str()).filter(|d| !d.is_empty()))
         .bind($id)
         .execute(&mut *$tx)
         .await?
@@ -610,6 +612,8 @@ struct TopicRow {
     presenter_text: Option<String>,
     mandate: Option<String>,
     materials: String,
+    mandated_topic_id: Option<i64>,
+    deadline_text: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -646,7 +650,8 @@ pub async fn get(db: &Db, id: PlanId) -> sqlx::Result<Option<Plan>> {
     ).bind(id).fetch_all(pool).await)?;
     let topics: Vec<TopicRow> = on_pool!(db, pool => sqlx::query_as(
         "SELECT t.id, t.title, t.content, t.quarter, t.session_on, t.session_exact, \
-           t.presenter_member_id, m.full_name AS presenter_name, t.presenter_text, t.mandate, t.materials \
+           t.presenter_member_id, m.full_name AS presenter_name, t.presenter_text, t.mandate, t.materials, \
+           t.mandated_topic_id, t.deadline_text \
          FROM topics t LEFT JOIN members m ON m.id = t.presenter_member_id \
          WHERE t.plan_id = $1 ORDER BY t.position, t.id",
     ).bind(id).fetch_all(pool).await)?;
@@ -721,6 +726,8 @@ pub async fn get(db: &Db, id: PlanId) -> sqlx::Result<Option<Plan>> {
                 .unwrap_or(TopicSource::Own),
             materials: topic.materials,
             steps: topic_steps,
+            mandated_from: topic.mandated_topic_id,
+            deadline: topic.deadline_text.unwrap_or_default(),
         });
     }
     Ok(Some(Plan {

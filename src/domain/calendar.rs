@@ -5,7 +5,9 @@ use chrono::{Datelike, Months, NaiveDate};
 use super::Invalid;
 
 /// A quarter of the year (quý I–IV).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Quarter(u8);
 
 impl Quarter {
@@ -53,7 +55,9 @@ impl Quarter {
 }
 
 /// A calendar month of a given year.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct YearMonth {
     year: i32,
     month: u32,
@@ -131,7 +135,9 @@ impl YearMonth {
 }
 
 /// When something is due: a whole month, or an exact day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Due {
     Month(YearMonth),
     Date(NaiveDate),

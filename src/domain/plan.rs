@@ -15,7 +15,7 @@ pub type StepId = i64;
 /// Where a plan is in its life: drafted by the cell, adopted at a cell meeting, submitted to
 /// the higher committee, then returned for changes or accepted. A committee's directive plan
 /// goes from draft to issued.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PlanStatus {
     Draft,
     Adopted,
@@ -68,7 +68,7 @@ impl PlanStatus {
 }
 
 /// A document number: `05-KH/CB` — serial, kind of document, issuer's abbreviation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DocNumber {
     pub serial: u32,
     pub kind: String,
@@ -119,7 +119,7 @@ impl std::fmt::Display for DocNumber {
 }
 
 /// Kinds of the documents a plan is issued under.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BasisKind {
     Directive,
     Resolution,
@@ -183,7 +183,7 @@ impl BasisKind {
 }
 
 /// A document the plan is issued under: "Chỉ thị số 05-CT/TW ngày 15/5/2016 của Bộ Chính trị về …".
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BasisDoc {
     pub kind: BasisKind,
     /// "05-CT/TW"
@@ -213,7 +213,7 @@ impl BasisDoc {
 }
 
 /// Who signs on behalf of whom: "T/M CHI BỘ" …
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Authority {
     Cell,
     CellCommittee,
@@ -255,7 +255,7 @@ impl Authority {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SignerTitle {
     Secretary,
     DeputySecretary,
@@ -286,7 +286,7 @@ impl SignerTitle {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Signature {
     pub authority: Authority,
     pub title: SignerTitle,
@@ -297,7 +297,7 @@ pub struct Signature {
 }
 
 /// One line of "Nơi nhận".
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Recipient {
     pub name: String,
     /// Receives it for report: "(để b/c)".
@@ -305,7 +305,7 @@ pub struct Recipient {
 }
 
 /// Who presents a topic.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Presenter {
     Nobody,
     Member {
@@ -327,7 +327,7 @@ impl Presenter {
 }
 
 /// Where a topic comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum TopicSource {
     /// Chosen by the cell.
     Own,
@@ -336,7 +336,7 @@ pub enum TopicSource {
 }
 
 /// The five standard preparation steps, in order, and steps a cell adds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum StepKind {
     Outline,
     Draft1,
@@ -387,13 +387,13 @@ impl StepKind {
 }
 
 /// A member assigned to a step.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Assignee {
     pub member: MemberId,
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Step {
     pub id: StepId,
     pub kind: StepKind,
@@ -405,7 +405,7 @@ pub struct Step {
     pub done_on: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Topic {
     pub id: TopicId,
     pub title: String,
@@ -418,6 +418,12 @@ pub struct Topic {
     pub source: TopicSource,
     pub materials: String,
     pub steps: Vec<Step>,
+    /// The committee's topic this one was pulled from, if any.
+    #[serde(default)]
+    pub mandated_from: Option<TopicId>,
+    /// In a committee's directive plan: the deadline as written ("Hoàn thành trong tháng 3").
+    #[serde(default)]
+    pub deadline: String,
 }
 
 impl Topic {
@@ -437,7 +443,7 @@ impl Topic {
 }
 
 /// The whole plan, as stored and as documents are built from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Plan {
     pub id: PlanId,
     pub org_id: OrgId,
@@ -510,7 +516,7 @@ mod tests {
 }
 
 /// The sections made of ordered paragraphs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum TextSection {
     Purposes,
     Requirements,
@@ -624,8 +630,11 @@ pub struct NewPlan<'a> {
     pub number: Option<DocNumber>,
 }
 
-/// A blank plan with the standard sections ready to fill.
+/// A blank plan with the standard sections ready to fill. A cell's plan starts with the
+/// template's duties and is signed on behalf of the cell; a committee's (directive) plan is
+/// signed on behalf of its standing committee and goes to the units below.
 pub fn blank_plan(new: &NewPlan) -> Plan {
+    let cell = new.cell.is_cell();
     let (signer, signer_name) = match &new.secretary {
         Some((id, name)) => (Some(*id), name.clone()),
         None => (None, String::new()),
@@ -639,9 +648,31 @@ pub fn blank_plan(new: &NewPlan) -> Plan {
         })
         .collect();
     recipients.push(Recipient {
-        name: "Đảng viên trong chi bộ".into(),
+        name: if cell {
+            "Đảng viên trong chi bộ"
+        } else {
+            "Các chi bộ trực thuộc"
+        }
+        .into(),
         for_report: false,
     });
+    let (subject, basis_closing) = if cell {
+        (
+            default_subject(new.year),
+            format!(
+                "{} xây dựng kế hoạch sinh hoạt chuyên đề năm {} như sau:",
+                new.cell.name, new.year
+            ),
+        )
+    } else {
+        (
+            format!("tổ chức sinh hoạt chuyên đề của chi bộ năm {}", new.year),
+            format!(
+                "{} xây dựng kế hoạch tổ chức sinh hoạt chuyên đề của chi bộ năm {}, cụ thể như sau:",
+                new.cell.name, new.year
+            ),
+        )
+    };
     Plan {
         id: 0,
         org_id: new.cell.id,
@@ -651,23 +682,33 @@ pub fn blank_plan(new: &NewPlan) -> Plan {
         number: new.number.clone(),
         place: new.cell.place_name.clone(),
         issued_on: None,
-        subject: default_subject(new.year),
+        subject,
         basis_lead: "Thực hiện".into(),
         basis: Vec::new(),
-        basis_closing: format!(
-            "{} xây dựng kế hoạch sinh hoạt chuyên đề năm {} như sau:",
-            new.cell.name, new.year
-        ),
+        basis_closing,
         purposes: Vec::new(),
         requirements: Vec::new(),
         topics: Vec::new(),
         format: Vec::new(),
         materials: Vec::new(),
-        duties: STANDARD_DUTIES.iter().map(|d| (*d).to_owned()).collect(),
+        duties: if cell {
+            STANDARD_DUTIES.iter().map(|d| (*d).to_owned()).collect()
+        } else {
+            Vec::new()
+        },
         recipients,
-        archive: "Lưu Chi bộ".into(),
+        archive: if cell {
+            "Lưu Chi bộ"
+        } else {
+            "Lưu Văn phòng"
+        }
+        .into(),
         signature: Signature {
-            authority: Authority::Cell,
+            authority: if cell {
+                Authority::Cell
+            } else {
+                Authority::StandingCommittee
+            },
             title: SignerTitle::Secretary,
             signer,
             signer_name,

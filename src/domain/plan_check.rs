@@ -186,6 +186,8 @@ mod tests {
             source: TopicSource::Own,
             materials: String::new(),
             steps,
+            mandated_from: None,
+            deadline: String::new(),
         }
     }
 

@@ -44,6 +44,8 @@ pub struct TopicForm {
     pub presenter_text: String,
     pub mandate: String,
     pub materials: String,
+    /// Directive plans only: the deadline as written.
+    pub deadline: String,
     pub steps: Vec<StepRow>,
 }
 
@@ -58,6 +60,7 @@ impl TopicForm {
             presenter_text: String::new(),
             mandate: String::new(),
             materials: String::new(),
+            deadline: String::new(),
             steps: Vec::new(),
         }
     }
@@ -83,6 +86,7 @@ impl TopicForm {
                 TopicSource::Mandated(text) => text.clone(),
             },
             materials: topic.materials.clone(),
+            deadline: topic.deadline.clone(),
             steps: topic
                 .steps
                 .iter()
@@ -132,6 +136,7 @@ impl TopicForm {
             presenter_text: fields.get("presenter_text").to_owned(),
             mandate: fields.get("mandate").to_owned(),
             materials: fields.get("materials").to_owned(),
+            deadline: fields.get("deadline").to_owned(),
             steps,
         }
     }
@@ -184,6 +189,7 @@ impl TopicForm {
         };
         let mandate = errors.check("mandate", free_text(&self.mandate, 500));
         let materials = errors.check("materials", free_text(&self.materials, 5000));
+        let deadline = errors.check("deadline", free_text(&self.deadline, 300));
         Some(Topic {
             id: 0,
             title: title?.into_string(),
@@ -197,6 +203,8 @@ impl TopicForm {
             },
             materials: materials?,
             steps: Vec::new(),
+            mandated_from: None,
+            deadline: deadline?,
         })
     }
 
@@ -425,6 +433,7 @@ pub async fn update(
     let mut refused = None;
     if let (Some(mut topic), Some(steps), true) = (topic, steps, errors.is_empty()) {
         topic.id = id;
+        topic.mandated_from = stored.mandated_from;
         topic.steps = if steps.is_empty() && stored.steps.is_empty() {
             laid_out(&plan, &topic, &members)
         } else {
