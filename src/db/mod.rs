@@ -8,6 +8,7 @@ pub mod login_failures;
 pub mod members;
 pub mod orgs;
 pub mod plans;
+pub mod review;
 pub mod users;
 
 use std::str::FromStr;

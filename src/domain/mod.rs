@@ -9,6 +9,7 @@ pub mod member_import;
 pub mod org;
 pub mod plan;
 pub mod plan_check;
+pub mod plan_parts;
 pub mod text;
 pub mod timeline;
 pub mod user;

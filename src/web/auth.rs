@@ -45,6 +45,7 @@ impl Auth {
             user: Some(NavUser {
                 name: self.actor.user.full_name.clone(),
                 is_admin: self.actor.is_admin(),
+                reviewer: !self.actor.reviews.is_empty(),
             }),
             csrf: self.csrf.clone(),
             crumbs: Vec::new(),

@@ -14,6 +14,7 @@ mod members;
 mod orgs;
 mod page;
 mod plans;
+mod review;
 mod work;
 
 use std::time::Duration;
@@ -113,6 +114,18 @@ pub fn app(state: AppState) -> Router {
         .route("/topics/{id}/move", post(plans::topics::move_topic))
         .route("/topics/{id}/delete", post(plans::topics::delete))
         .route("/steps/{id}/mark", post(plans::progress::mark))
+        .route(
+            "/plans/{id}/adopt",
+            get(review::adopt_page).post(review::adopt),
+        )
+        .route("/plans/{id}/submit", post(review::submit))
+        .route("/plans/{id}/review", get(review::review_show))
+        .route("/plans/{id}/comments", post(review::comment))
+        .route("/plans/{id}/accept", post(review::accept))
+        .route("/plans/{id}/return", post(review::return_plan))
+        .route("/plans/{id}/issue", post(review::issue))
+        .route("/plans/{id}/pull", post(review::pull))
+        .route("/reviews", get(review::inbox))
         .route("/me/work", get(work::show))
         .route("/admin/users", get(admin::users))
         .route(

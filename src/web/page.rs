@@ -14,6 +14,8 @@ pub struct Page {
 pub struct NavUser {
     pub name: String,
     pub is_admin: bool,
+    /// Reviews for a committee: the navigation links the review inbox.
+    pub reviewer: bool,
 }
 
 #[derive(Debug, Clone)]

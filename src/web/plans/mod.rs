@@ -19,22 +19,28 @@ use super::orgs::{org_page, readable};
 use super::page::Page;
 use crate::AppState;
 use crate::db::plans::{self, Change, SaveError};
+use crate::db::review::{self, Comment, Event, Revision};
 use crate::db::{members, orgs};
 use crate::domain::calendar::date_line;
 use crate::domain::member::{CellRole, Member};
 use crate::domain::org::{Org, OrgId, Year};
-use crate::domain::plan::{DocNumber, NewPlan, Plan, PlanId, blank_plan, copy_to_year};
+use crate::domain::plan::{DocNumber, NewPlan, Plan, PlanId, PlanStatus, blank_plan, copy_to_year};
 use crate::domain::plan_check::{self, Finding};
 
-/// A plan the actor may read, with its cell.
+/// A plan the actor may read, with its org: any plan of an org they may read, and the issued
+/// directive plans of the committees above their cell.
 pub async fn readable_plan(
     state: &AppState,
     auth: &Auth,
     id: PlanId,
 ) -> Result<(Plan, Org), AppError> {
     let plan = plans::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    let cell = readable(state, auth, plan.org_id).await?;
-    Ok((plan, cell))
+    let org = orgs::get(&state.db, plan.org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let directive = plan.status == PlanStatus::Issued && auth.actor.can_read_directive(&org);
+    auth.require(directive || auth.actor.can_read_org(&org))?;
+    Ok((plan, org))
 }
 
 /// A plan the actor may edit, with its cell.
@@ -103,6 +109,11 @@ struct ShowPage {
     findings: Vec<Finding>,
     history: Vec<Change>,
     date_line: String,
+    events: Vec<Event>,
+    comments: Vec<Comment>,
+    revisions: Vec<Revision>,
+    mandated: Vec<super::review::Mandated>,
+    can_review: bool,
 }
 
 impl ShowPage {
@@ -116,6 +127,27 @@ impl ShowPage {
 
     fn has_blocking(&self) -> bool {
         self.findings.iter().any(Finding::is_blocking)
+    }
+
+    /// Reviewers' comments on one part, from the latest revision that has any.
+    fn comments_on(&self, key: &str) -> Vec<&Comment> {
+        let latest = self.comments.first().map(|c| c.revision_number);
+        self.comments
+            .iter()
+            .filter(|c| Some(c.revision_number) == latest && c.part == key)
+            .collect()
+    }
+
+    fn topic_comments(&self, topic: &i64) -> Vec<&Comment> {
+        self.comments_on(&format!("topic:{topic}"))
+    }
+
+    fn is_cell(&self) -> bool {
+        self.cell.is_cell()
+    }
+
+    fn has_pending_mandates(&self) -> bool {
+        self.mandated.iter().any(|m| !m.included)
     }
 }
 
@@ -135,6 +167,12 @@ pub async fn show(
         .issued_on
         .map(|d| date_line(&plan.place, d))
         .unwrap_or_else(|| "Chưa ghi ngày ban hành".into());
+    let can_edit = auth.actor.can_edit_plans(&cell);
+    let mandated = if can_edit && cell.is_cell() {
+        super::review::mandated_for(&state, &plan, &cell).await?
+    } else {
+        Vec::new()
+    };
     render(&ShowPage {
         page: plan_page(
             &state,
@@ -144,7 +182,12 @@ pub async fn show(
             &format!("Kế hoạch sinh hoạt chuyên đề năm {}", plan.year),
         )
         .await?,
-        can_edit: auth.actor.can_edit_plans(&cell),
+        can_edit,
+        can_review: auth.actor.can_review(&cell),
+        events: review::events(&state.db, id).await?,
+        comments: review::comments(&state.db, id).await?,
+        revisions: review::revisions(&state.db, id).await?,
+        mandated,
         findings: plan_check::check(&plan, number_taken),
         history: plans::history(&state.db, id).await?,
         date_line,
@@ -159,6 +202,9 @@ pub struct NewPlanForm {
     year: String,
     #[serde(default)]
     start: String,
+    /// Checkbox: take in the topics mandated by the committees above.
+    #[serde(default)]
+    mandated: Option<String>,
 }
 
 #[derive(Template)]
@@ -200,6 +246,7 @@ pub async fn new_page(
         form: NewPlanForm {
             year: year.to_string(),
             start: start.into(),
+            mandated: Some("on".into()),
         },
         errors: FieldErrors::default(),
         years,
@@ -268,6 +315,9 @@ pub async fn create(
     };
     match plans::create(&state.db, &plan, term, auth.user_id()).await {
         Ok(plan_id) => {
+            if form.mandated.is_some() && cell.is_cell() {
+                pull_all_mandated(&state, &auth, plan_id, &cell).await?;
+            }
             auth.notify(&format!("Đã lập kế hoạch năm {year}.")).await?;
             Ok(Redirect::to(&format!("/plans/{plan_id}")).into_response())
         }
@@ -284,4 +334,37 @@ pub async fn create(
         }
         Err(error) => Err(anyhow::Error::new(error).into()),
     }
+}
+
+/// Takes every topic the committees above mandate for the plan's year into the plan.
+async fn pull_all_mandated(
+    state: &AppState,
+    auth: &Auth,
+    plan_id: PlanId,
+    cell: &Org,
+) -> Result<(), AppError> {
+    let members = active_members(state, cell.id).await?;
+    let Some(plan) = plans::get(&state.db, plan_id).await? else {
+        return Ok(());
+    };
+    for mandated in super::review::mandated_for(state, &plan, cell).await? {
+        if mandated.included {
+            continue;
+        }
+        let topic = super::review::pulled_topic(&mandated, &plan, &members);
+        let version = plans::get(&state.db, plan_id)
+            .await?
+            .map(|p| p.version)
+            .unwrap_or(0);
+        plans::save(
+            &state.db,
+            plan_id,
+            version,
+            &plans::Edit::AddTopic(topic),
+            auth.user_id(),
+        )
+        .await
+        .map_err(anyhow::Error::new)?;
+    }
+    Ok(())
 }

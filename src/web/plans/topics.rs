@@ -287,7 +287,7 @@ fn blank_step_row() -> StepRow {
 }
 
 /// The standard steps for a topic's time, with default assignees.
-fn laid_out(plan: &Plan, topic: &Topic, members: &[Member]) -> Vec<Step> {
+pub fn laid_out(plan: &Plan, topic: &Topic, members: &[Member]) -> Vec<Step> {
     let presenter = match &topic.presenter {
         Presenter::Member { id, name } => Some(Assignee {
             member: *id,
@@ -368,8 +368,11 @@ pub async fn create(
         form.parse(plan.year.get(), &members, &mut errors),
         errors.is_empty(),
     ) {
-        // The five standard steps are laid out as soon as the topic has a time.
-        topic.steps = laid_out(&plan, &topic, &members);
+        // The five standard steps are laid out as soon as a cell's topic has a time; a
+        // committee's directive topics carry a deadline instead.
+        if cell.is_cell() {
+            topic.steps = laid_out(&plan, &topic, &members);
+        }
         match apply(
             &state,
             &auth,
@@ -434,7 +437,7 @@ pub async fn update(
     if let (Some(mut topic), Some(steps), true) = (topic, steps, errors.is_empty()) {
         topic.id = id;
         topic.mandated_from = stored.mandated_from;
-        topic.steps = if steps.is_empty() && stored.steps.is_empty() {
+        topic.steps = if steps.is_empty() && stored.steps.is_empty() && cell.is_cell() {
             laid_out(&plan, &topic, &members)
         } else {
             steps
