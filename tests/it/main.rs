@@ -9,3 +9,4 @@ mod members;
 mod migrations;
 mod orgs;
 mod plans;
+mod review;
