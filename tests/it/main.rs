@@ -4,6 +4,7 @@ mod harness;
 
 mod access;
 mod auth;
+mod browser;
 mod cli;
 mod members;
 mod migrations;
