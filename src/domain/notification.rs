@@ -73,9 +73,13 @@ pub struct Notice {
     pub link: String,
 }
 
-/// True for a path of this application: never send a reader off-site.
+/// True for a path of this application (plain ASCII, fit for a `Location` header): never send
+/// a reader off-site.
 pub fn is_local_link(link: &str) -> bool {
-    link.starts_with('/') && !link.starts_with("//") && !link.starts_with("/\\")
+    link.starts_with('/')
+        && !link.starts_with("//")
+        && !link.starts_with("/\\")
+        && link.bytes().all(|b| b.is_ascii_graphic())
 }
 
 impl Notice {

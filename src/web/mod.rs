@@ -11,6 +11,7 @@ mod form;
 mod health;
 mod home;
 mod members;
+mod notifications;
 mod orgs;
 mod page;
 mod plans;
@@ -114,6 +115,13 @@ pub fn app(state: AppState) -> Router {
         .route("/topics/{id}/delete", post(plans::topics::delete))
         .route("/steps/{id}/mark", post(plans::progress::mark))
         .route("/me/work", get(work::show))
+        //
+        // notifications
+        .route("/notifications", get(notifications::list))
+        .route("/notifications/{id}/read", post(notifications::read))
+        .route("/notifications/read-all", post(notifications::read_all))
+        .route("/account/email", post(account::save_email))
+        .route("/admin/users/{id}/email", post(admin::set_email))
         .route("/admin/users", get(admin::users))
         .route(
             "/admin/users/new",

@@ -14,6 +14,8 @@ pub struct Page {
 pub struct NavUser {
     pub name: String,
     pub is_admin: bool,
+    /// Unread notifications, shown beside "Thông báo".
+    pub unread: i64,
 }
 
 #[derive(Debug, Clone)]

@@ -7,5 +7,6 @@ mod auth;
 mod cli;
 mod members;
 mod migrations;
+mod notifications;
 mod orgs;
 mod plans;
