@@ -34,11 +34,9 @@ const LEASE: TimeDelta = TimeDelta::minutes(15);
 
 #[derive(Debug, thiserror::Error)]
 pub enum MailError {
-    #[error("địa chỉ máy chủ thư (--smtp-url / CHUYENDE_SMTP_URL) không hợp lệ: {0}")]
+    #[error("địa chỉ máy chủ thư (--smtp-url / CHUYENDE_SMTP_URL) không hợp lệ")]
     Url(#[source] lettre::transport::smtp::Error),
-    #[error(
-        "địa chỉ người gửi (--mail-from / CHUYENDE_MAIL_FROM) không hợp lệ hoặc còn trống: {0}"
-    )]
+    #[error("địa chỉ người gửi (--mail-from / CHUYENDE_MAIL_FROM) không hợp lệ hoặc còn trống")]
     From(#[source] lettre::address::AddressError),
 }
 

@@ -370,6 +370,28 @@ both! {
         // The in-app notification is all there.
         let page = own.get("/notifications").await;
         page.ok().contains(&nav_count(1)).contains(&notice.message);
+
+        // A server that answers: the next e-mail goes out and is marked sent; the failed ones
+        // wait for their time.
+        let (url, received) = fake_smtp_server().await;
+        let notice = Notice::accepted("Đảng ủy xã Định An", year(2022), plan);
+        notifications::notify(&app.db, &[secretary], &notice, true).await.unwrap();
+        let mailer = Mailer::new(&MailSettings {
+            smtp_url: url,
+            from: "Sinh hoạt chuyên đề <noreply@example.vn>".into(),
+        })
+        .unwrap();
+        let pass = mailer.send_due(&app.db).await.unwrap();
+        assert_eq!((pass.sent, pass.failed), (1, 0));
+        let stored = outbox(&app.db, 10).await.unwrap();
+        let sent: Vec<_> = stored.iter().filter(|m| m.sent_at.is_some()).collect();
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].recipient, "bithu@example.vn");
+        assert_eq!(stored.iter().filter(|m| m.sent_at.is_none()).count(), 2);
+        let transcript = received.lock().unwrap().join("\n");
+        assert!(transcript.contains("RCPT TO:<bithu@example.vn>"), "{transcript}");
+        assert!(transcript.contains("From: =?utf-8?") || transcript.contains("noreply@example.vn"), "{transcript}");
+        assert!(transcript.contains("Subject:"), "{transcript}");
     }
 }
 
@@ -397,4 +419,49 @@ fn mail_is_off_by_default_and_its_password_stays_out_of_logs() {
         from: "".into(),
     };
     assert!(Mailer::new(&bad_sender).is_err());
+}
+
+/// A minimal SMTP server for tests: accepts every message and keeps what it was told.
+async fn fake_smtp_server() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("smtp://{}", listener.local_addr().unwrap());
+    let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = received.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let log = log.clone();
+            tokio::spawn(async move {
+                let (reader, mut writer) = stream.into_split();
+                let mut lines = BufReader::new(reader).lines();
+                writer.write_all(b"220 fake ESMTP\r\n").await.ok();
+                let mut in_data = false;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    log.lock().unwrap().push(line.clone());
+                    let reply: &[u8] = if in_data {
+                        if line != "." {
+                            continue;
+                        }
+                        in_data = false;
+                        b"250 queued\r\n"
+                    } else {
+                        match line.get(..4).unwrap_or("").to_ascii_uppercase().as_str() {
+                            "EHLO" | "HELO" => b"250 fake\r\n",
+                            "DATA" => {
+                                in_data = true;
+                                b"354 go on\r\n"
+                            }
+                            "QUIT" => {
+                                writer.write_all(b"221 bye\r\n").await.ok();
+                                break;
+                            }
+                            _ => b"250 OK\r\n",
+                        }
+                    };
+                    writer.write_all(reply).await.ok();
+                }
+            });
+        }
+    });
+    (url, received)
 }
