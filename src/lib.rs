@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod mail;
 pub mod password;
 pub mod samples;
 pub mod web;

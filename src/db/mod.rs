@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod login_failures;
 pub mod members;
+pub mod notifications;
 pub mod orgs;
 pub mod plans;
 pub mod review;

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod lifecycle;
 pub mod member;
 pub mod member_import;
+pub mod notification;
 pub mod org;
 pub mod plan;
 pub mod plan_check;

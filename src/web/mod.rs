@@ -11,6 +11,7 @@ mod form;
 mod health;
 mod home;
 mod members;
+mod notifications;
 mod orgs;
 mod page;
 mod plans;
@@ -127,6 +128,13 @@ pub fn app(state: AppState) -> Router {
         .route("/plans/{id}/pull", post(review::pull))
         .route("/reviews", get(review::inbox))
         .route("/me/work", get(work::show))
+        //
+        // notifications
+        .route("/notifications", get(notifications::list))
+        .route("/notifications/{id}/read", post(notifications::read))
+        .route("/notifications/read-all", post(notifications::read_all))
+        .route("/account/email", post(account::save_email))
+        .route("/admin/users/{id}/email", post(admin::set_email))
         .route("/admin/users", get(admin::users))
         .route(
             "/admin/users/new",

@@ -16,6 +16,8 @@ pub struct NavUser {
     pub is_admin: bool,
     /// Reviews for a committee: the navigation links the review inbox.
     pub reviewer: bool,
+    /// Unread notifications, shown beside "Thông báo".
+    pub unread: i64,
 }
 
 #[derive(Debug, Clone)]

@@ -8,6 +8,7 @@ mod browser;
 mod cli;
 mod members;
 mod migrations;
+mod notifications;
 mod orgs;
 mod plans;
 mod review;
