@@ -12,11 +12,12 @@ use super::form::{FieldErrors, rejected, render};
 use super::page::Page;
 use super::plans::{editable_plan, plan_page, readable_plan};
 use crate::AppState;
-use crate::db::orgs;
 use crate::db::plans::{self, Edit, SaveError};
 use crate::db::review::{self, Comment, InboxRow, Revision, Snapshot, Transition, TransitionError};
+use crate::db::{notifications, orgs};
 use crate::domain::calendar::parse_date;
 use crate::domain::lifecycle::{Action, Adoption};
+use crate::domain::notification::Notice;
 use crate::domain::org::Org;
 use crate::domain::plan::free_text;
 use crate::domain::plan::{Plan, PlanId, PlanStatus, Topic, TopicSource};
@@ -59,6 +60,28 @@ async fn blocking(state: &AppState, plan: &Plan) -> Result<Vec<String>, AppError
         .filter(|f| f.is_blocking())
         .map(|f| f.message)
         .collect())
+}
+
+/// E-mail copies are queued only when SMTP is configured.
+pub fn mail_on(state: &AppState) -> bool {
+    state.settings.mail.is_some()
+}
+
+async fn committee_name(state: &AppState, cell: &Org) -> Result<String, AppError> {
+    Ok(match cell.parent_id {
+        Some(parent) => orgs::get(&state.db, parent)
+            .await?
+            .map(|c| c.name)
+            .unwrap_or_default(),
+        None => String::new(),
+    })
+}
+
+/// Tells the cell's secretary and deputy.
+async fn tell_cell(state: &AppState, cell: &Org, notice: &Notice) -> Result<(), AppError> {
+    let leaders = notifications::cell_leaders(&state.db, cell.id).await?;
+    notifications::notify(&state.db, &leaders, notice, mail_on(state)).await?;
+    Ok(())
 }
 
 // ---------------------------------------------------------------- adopt
@@ -218,6 +241,7 @@ pub async fn submit(
             .await?;
         return Ok(to_plan(id));
     }
+    let year = plan.year;
     let snapshot = Snapshot { plan, org: cell };
     let step = Transition {
         action: Action::Submit,
@@ -230,6 +254,9 @@ pub async fn submit(
             .await?
             .map(|c| c.name)
             .unwrap_or_default();
+        let reviewers = notifications::reviewers_of(&state.db, parent).await?;
+        let notice = Notice::submitted(&snapshot.org.name, year, id);
+        notifications::notify(&state.db, &reviewers, &notice, mail_on(&state)).await?;
         auth.notify(&format!("Đã báo cáo kế hoạch lên {committee}."))
             .await?;
     }
@@ -377,7 +404,7 @@ pub async fn accept(
     Path(id): Path<PlanId>,
     fields: Fields,
 ) -> Result<Response, AppError> {
-    reviewable(&state, &auth, id).await?;
+    let (plan, cell) = reviewable(&state, &auth, id).await?;
     let comment = free_text(fields.get("comment"), 5000).unwrap_or_default();
     let step = Transition {
         action: Action::Accept,
@@ -386,6 +413,8 @@ pub async fn accept(
         snapshot: None,
     };
     if record(&state, &auth, id, &step).await? {
+        let committee = committee_name(&state, &cell).await?;
+        tell_cell(&state, &cell, &Notice::accepted(&committee, plan.year, id)).await?;
         auth.notify("Đã duyệt kế hoạch.").await?;
     }
     Ok(Redirect::to("/reviews").into_response())
@@ -397,7 +426,7 @@ pub async fn return_plan(
     Path(id): Path<PlanId>,
     fields: Fields,
 ) -> Result<Response, AppError> {
-    reviewable(&state, &auth, id).await?;
+    let (plan, cell) = reviewable(&state, &auth, id).await?;
     let mut errors = FieldErrors::default();
     let comment = errors
         .check("comment", free_text(fields.get("comment"), 5000))
@@ -418,6 +447,8 @@ pub async fn return_plan(
         snapshot: None,
     };
     if record(&state, &auth, id, &step).await? {
+        let committee = committee_name(&state, &cell).await?;
+        tell_cell(&state, &cell, &Notice::returned(&committee, plan.year, id)).await?;
         auth.notify("Đã trả lại kế hoạch cho chi bộ.").await?;
     }
     Ok(Redirect::to("/reviews").into_response())
@@ -448,6 +479,9 @@ pub async fn issue(
         snapshot: None,
     };
     if record(&state, &auth, id, &step).await? {
+        let secretaries = notifications::secretaries_below(&state.db, &org).await?;
+        let notice = Notice::directive_issued(&org.name, plan.year, id);
+        notifications::notify(&state.db, &secretaries, &notice, mail_on(&state)).await?;
         auth.notify("Đã ban hành kế hoạch; các chi bộ trực thuộc đã thấy các chuyên đề được giao.")
             .await?;
     }
@@ -535,14 +569,14 @@ pub async fn pull(
             .await?
             .map(|p| p.version)
             .unwrap_or(0);
-        match plans::save(
-            &state.db,
+        match super::plans::save_and_tell(
+            &state,
+            auth.user_id(),
             id,
             version,
             &Edit::AddTopic(topic),
-            auth.user_id(),
         )
-        .await
+        .await?
         {
             Ok(_) => added += 1,
             Err(SaveError::Sqlx(error)) => return Err(error.into()),

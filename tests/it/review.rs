@@ -251,3 +251,78 @@ both! {
         assert_eq!(member.post(&format!("/plans/{plan}/pull"), &[("topic", "all")]).await.status, StatusCode::FORBIDDEN);
     }
 }
+
+/// The kinds of the notifications of an account, newest first.
+async fn notices(app: &TestApp, login: &str) -> Vec<String> {
+    let user = chuyende::db::users::find_by_login(&app.db, login)
+        .await
+        .unwrap()
+        .unwrap();
+    chuyende::db::notifications::list(&app.db, user.id, 100, 0)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| n.kind.as_str().to_owned())
+        .collect()
+}
+
+both! {
+    async fn notifications_reach_the_people_concerned_only(app: TestApp) {
+        let plan = kindergarten_2022(&app).await;
+        let elsewhere = app.add_account("danguy.khoi", "Cán bộ Khối").await;
+        chuyende::db::users::add_review(&app.db, elsewhere, app.demo.bloc.id, None).await.unwrap();
+        let outsider = app.add_account("bithu.khoi", "Đặng Ngọc Sơn").await;
+        let son = app.member_id(app.demo.bloc_cell.id, "Đặng Ngọc Sơn").await;
+        chuyende::db::members::link_user(&app.db, son, outsider).await.unwrap();
+        let before: Vec<usize> = {
+            let mut counts = Vec::new();
+            for login in ["bithu", "dangvien", "danguy", "danguy.khoi", "bithu.khoi", "admin"] {
+                counts.push(notices(&app, login).await.len());
+            }
+            counts
+        };
+        assert!(before.iter().all(|n| *n == 0), "{before:?}");
+
+        let secretary = app.login("bithu").await;
+        adopt(&secretary, plan).await;
+        secretary.post(&format!("/plans/{plan}/submit"), &[]).await;
+        assert_eq!(notices(&app, "danguy").await, ["submitted"]);
+        assert!(notices(&app, "danguy.khoi").await.is_empty());
+        assert!(notices(&app, "bithu").await.is_empty());
+
+        let reviewer = app.login("danguy").await;
+        reviewer.get(&format!("/plans/{plan}/review")).await;
+        reviewer.post(&format!("/plans/{plan}/return"), &[("comment", "Bổ sung.")]).await;
+        assert_eq!(notices(&app, "bithu").await, ["returned"]);
+        assert!(notices(&app, "dangvien").await.is_empty(), "a plain member is not told");
+        secretary.get("/").await.contains("Thông báo (1)");
+
+        // A new assignment tells the assignee, not the one who made it.
+        let form = secretary.get(&format!("/plans/{plan}/topics/new")).await;
+        let ly = app.member_id(app.demo.kindergarten.id, "Nguyễn Thị Ly").await.to_string();
+        secretary.post(&format!("/plans/{plan}/topics/new"), &[
+            ("version", &version_in(&form.body)), ("title", "Chuyên đề bổ sung"), ("quarter", "1"), ("presenter", &ly),
+        ]).await;
+        assert_eq!(notices(&app, "dangvien").await, ["assigned"]);
+        assert_eq!(notices(&app, "bithu").await.len(), 1, "nobody is told of an assignment they made themselves");
+
+        secretary.get("/").await;
+        secretary.post(&format!("/plans/{plan}/submit"), &[]).await;
+        reviewer.get("/").await;
+        reviewer.post(&format!("/plans/{plan}/accept"), &[]).await;
+        assert_eq!(notices(&app, "bithu").await[0], "accepted");
+
+        // A directive plan issued: the secretaries below, nobody elsewhere.
+        let commune = app.demo.commune.id;
+        reviewer.get(&format!("/orgs/{commune}/plans/new")).await;
+        let created = reviewer.post(&format!("/orgs/{commune}/plans/new"), &[("year", "2027"), ("start", "blank")]).await;
+        let directive: i64 = created.location().trim_start_matches("/plans/").parse().unwrap();
+        let form = reviewer.get(&format!("/plans/{directive}/topics/new")).await;
+        reviewer.post(&format!("/plans/{directive}/topics/new"), &[("version", &version_in(&form.body)), ("title", "Chuyên đề chung"), ("quarter", "2")]).await;
+        reviewer.get(&format!("/plans/{directive}")).await;
+        reviewer.post(&format!("/plans/{directive}/issue"), &[]).await;
+        assert_eq!(notices(&app, "bithu").await[0], "directive_issued");
+        assert!(notices(&app, "bithu.khoi").await.is_empty());
+        assert!(notices(&app, "admin").await.is_empty());
+    }
+}

@@ -20,9 +20,10 @@ use super::page::Page;
 use crate::AppState;
 use crate::db::plans::{self, Change, SaveError};
 use crate::db::review::{self, Comment, Event, Revision};
-use crate::db::{members, orgs};
+use crate::db::{members, notifications, orgs};
 use crate::domain::calendar::date_line;
 use crate::domain::member::{CellRole, Member};
+use crate::domain::notification::Notice;
 use crate::domain::org::{Org, OrgId, Year};
 use crate::domain::plan::{DocNumber, NewPlan, Plan, PlanId, PlanStatus, blank_plan, copy_to_year};
 use crate::domain::plan_check::{self, Finding};
@@ -356,15 +357,103 @@ async fn pull_all_mandated(
             .await?
             .map(|p| p.version)
             .unwrap_or(0);
-        plans::save(
-            &state.db,
+        save_and_tell(
+            state,
+            auth.user_id(),
             plan_id,
             version,
             &plans::Edit::AddTopic(topic),
-            auth.user_id(),
         )
-        .await
+        .await?
         .map_err(anyhow::Error::new)?;
     }
     Ok(())
+}
+
+/// Who is assigned to what in a plan: (step or topic, member) pairs. Steps and topics are
+/// told apart by the sign of the key so both fit in one set.
+fn assignments(plan: &Plan) -> std::collections::HashSet<(i64, i64)> {
+    let mut pairs = std::collections::HashSet::new();
+    for topic in &plan.topics {
+        if let crate::domain::plan::Presenter::Member { id, .. } = topic.presenter {
+            pairs.insert((-topic.id, id));
+        }
+        for step in &topic.steps {
+            for assignee in &step.assignees {
+                pairs.insert((step.id, assignee.member));
+            }
+        }
+    }
+    pairs
+}
+
+/// Saves an edit; when it touches topics, tells the members newly assigned to a step or a
+/// topic (in the app, and by e-mail when that is on).
+pub async fn save_and_tell(
+    state: &AppState,
+    by: Option<crate::domain::user::UserId>,
+    plan_id: PlanId,
+    version: i64,
+    edit: &plans::Edit,
+) -> Result<Result<i64, SaveError>, AppError> {
+    let touches_topics = matches!(edit, plans::Edit::AddTopic(_) | plans::Edit::UpdateTopic(_));
+    let before = if touches_topics {
+        plans::get(&state.db, plan_id)
+            .await?
+            .map(|p| assignments(&p))
+            .unwrap_or_default()
+    } else {
+        Default::default()
+    };
+    let saved = plans::save(&state.db, plan_id, version, edit, by).await;
+    if saved.is_ok()
+        && touches_topics
+        && let Some(after) = plans::get(&state.db, plan_id).await?
+    {
+        let mail = super::review::mail_on(state);
+        // (what, topic title, topic, member) for every assignment the edit created; collected
+        // first so that no borrow of the plan is held across the awaits below.
+        let mut fresh: Vec<(String, String, i64, i64)> = Vec::new();
+        for topic in &after.topics {
+            if let crate::domain::plan::Presenter::Member { id, .. } = topic.presenter
+                && !before.contains(&(-topic.id, id))
+            {
+                fresh.push((
+                    "Trình bày chuyên đề".into(),
+                    topic.title.clone(),
+                    topic.id,
+                    id,
+                ));
+            }
+            for step in &topic.steps {
+                for assignee in &step.assignees {
+                    if !before.contains(&(step.id, assignee.member)) {
+                        fresh.push((
+                            step.label.clone(),
+                            topic.title.clone(),
+                            topic.id,
+                            assignee.member,
+                        ));
+                    }
+                }
+            }
+        }
+        // One notification per member and topic, naming every new task in it.
+        let mut grouped: Vec<(i64, i64, String, Vec<String>)> = Vec::new();
+        for (label, title, topic, member) in fresh {
+            match grouped.iter_mut().find(|g| g.0 == topic && g.1 == member) {
+                Some(group) => group.3.push(label),
+                None => grouped.push((topic, member, title, vec![label])),
+            }
+        }
+        for (topic, member, title, labels) in grouped {
+            if let Some(user) = notifications::member_user(&state.db, member).await?
+                && Some(user) != by
+            {
+                let notice = Notice::assigned(&labels.join(", "), &title, plan_id, topic);
+                notifications::notify(&state.db, &[user], &notice, mail).await?;
+            }
+        }
+    }
+    Ok(saved)
 }

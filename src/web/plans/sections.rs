@@ -38,7 +38,7 @@ pub async fn apply(
     version: i64,
     edit: &Edit,
 ) -> Result<Saved, AppError> {
-    match plans::save(&state.db, plan, version, edit, auth.user_id()).await {
+    match super::save_and_tell(state, auth.user_id(), plan, version, edit).await? {
         Ok(_) => Ok(Saved::Done),
         Err(SaveError::Conflict(changes)) => Ok(Saved::Refused(conflict_message(&changes))),
         Err(SaveError::NumberTaken) => Ok(Saved::Refused(
