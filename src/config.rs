@@ -10,7 +10,6 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/chuyende.db";
 #[derive(Debug, Parser)]
 #[command(
     name = "chuyende",
-    args_conflicts_with_subcommands = true,
     version,
     about = "Kế hoạch sinh hoạt chuyên đề của chi bộ: lập, theo dõi, báo cáo.",
     long_about = "Kế hoạch sinh hoạt chuyên đề của chi bộ: lập, theo dõi, báo cáo.\n\n\
