@@ -5,6 +5,7 @@ mod account;
 mod admin;
 mod auth;
 mod csrf;
+mod dashboard;
 mod error;
 mod extract;
 mod form;
@@ -114,6 +115,8 @@ pub fn app(state: AppState) -> Router {
         .route("/topics/{id}/delete", post(plans::topics::delete))
         .route("/steps/{id}/mark", post(plans::progress::mark))
         .route("/me/work", get(work::show))
+        .route("/orgs/{id}/dashboard", get(dashboard::show))
+        .route("/orgs/{id}/dashboard.csv", get(dashboard::csv))
         .route("/admin/users", get(admin::users))
         .route(
             "/admin/users/new",

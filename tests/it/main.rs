@@ -5,6 +5,7 @@ mod harness;
 mod access;
 mod auth;
 mod cli;
+mod dashboard;
 mod members;
 mod migrations;
 mod orgs;
