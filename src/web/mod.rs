@@ -5,6 +5,7 @@ mod account;
 mod admin;
 mod auth;
 mod csrf;
+mod dashboard;
 mod error;
 mod extract;
 mod form;
@@ -135,6 +136,8 @@ pub fn app(state: AppState) -> Router {
         .route("/notifications/read-all", post(notifications::read_all))
         .route("/account/email", post(account::save_email))
         .route("/admin/users/{id}/email", post(admin::set_email))
+        .route("/orgs/{id}/dashboard", get(dashboard::show))
+        .route("/orgs/{id}/dashboard.csv", get(dashboard::csv))
         .route("/admin/users", get(admin::users))
         .route(
             "/admin/users/new",

@@ -6,6 +6,7 @@ mod access;
 mod auth;
 mod browser;
 mod cli;
+mod dashboard;
 mod members;
 mod migrations;
 mod notifications;
