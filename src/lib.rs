@@ -7,6 +7,7 @@
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod document;
 pub mod domain;
 pub mod mail;
 pub mod password;

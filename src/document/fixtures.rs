@@ -1,0 +1,107 @@
+//! Plans the document tests build from: the two seed plans of `crate::samples`, issued by the
+//! kindergarten cell, and a plan full of text that would break a renderer that spliced it.
+
+use chrono::NaiveDate;
+
+use crate::domain::calendar::{Due, Quarter, YearMonth};
+use crate::domain::member::MemberId;
+use crate::domain::org::{Org, OrgKind, OrgPath, Year};
+use crate::domain::plan::{
+    Assignee, DocNumber, Plan, PlanStatus, Presenter, Recipient, Step, StepKind, TopicSource,
+};
+use crate::samples;
+
+pub const SECRETARY: &str = "Trần Thị Hồng Nhung";
+
+pub fn cell() -> Org {
+    Org {
+        id: 7,
+        parent_id: Some(1),
+        kind: OrgKind::Cell,
+        name: "Chi bộ Mầm non Định An".into(),
+        superior_name: "Đảng bộ xã Định An".into(),
+        abbreviation: "CB".into(),
+        place_name: "Định An".into(),
+        term_start: Year::new(2020).expect("valid year"),
+        path: OrgPath::root(1).child(7),
+    }
+}
+
+fn lookup(name: &str) -> Option<MemberId> {
+    [
+        SECRETARY,
+        "Nguyễn Thanh Tâm",
+        "Nguyễn Thị Thanh Tâm",
+        "Nguyễn Thị Ly",
+    ]
+    .iter()
+    .position(|known| *known == name)
+    .map(|i| i as MemberId + 1)
+}
+
+/// Seed 002, as adopted and numbered.
+pub fn kindergarten() -> Plan {
+    let mut plan = samples::kindergarten_plan_2022(&cell(), &lookup, SECRETARY);
+    plan.status = PlanStatus::Adopted;
+    plan.number = Some(DocNumber::plan(5, "CB"));
+    plan
+}
+
+/// Seed 003: four topics, twenty timeline rows; a draft without number or date.
+pub fn model() -> Plan {
+    samples::model_plan_2022(&cell(), &lookup, SECRETARY)
+}
+
+/// Text that means something in typst, HTML, XML or askama, and a word too long for a line.
+pub const HOSTILE: &str =
+    "#set [x] $y$ \\z <script>alert(1)</script> {{ bad }} {% if %} &amp; @ref *b* _i_";
+
+pub fn long_word() -> String {
+    "Siêucalifragilisticexpialidocious".repeat(5)
+}
+
+/// The model plan with hostile text in every kind of field, a mandated topic and a group.
+pub fn hostile() -> Plan {
+    let mut plan = model();
+    plan.subject = format!("sinh hoạt {HOSTILE}");
+    plan.basis_closing = format!("Căn cứ {}", long_word());
+    plan.purposes.push(HOSTILE.to_owned());
+    let topic = &mut plan.topics[0];
+    topic.title = format!("Chủ đề {HOSTILE}");
+    topic.content = format!("{}\nDòng hai {HOSTILE}", long_word());
+    topic.presenter = Presenter::Group(format!("Tổ {HOSTILE}"));
+    topic.source = TopicSource::Mandated(format!("Kế hoạch {HOSTILE}"));
+    topic.quarter = Quarter::new(1);
+    topic.steps.push(Step {
+        id: 0,
+        kind: StepKind::Other,
+        label: format!("Việc {HOSTILE}"),
+        due: YearMonth::new(2022, 3).map(Due::Month),
+        assignees: vec![Assignee {
+            member: 1,
+            name: format!("Người {HOSTILE}"),
+        }],
+        note: long_word(),
+        done_on: NaiveDate::from_ymd_opt(2022, 3, 1),
+    });
+    plan.recipients.push(Recipient {
+        name: format!("Nơi {HOSTILE}"),
+        for_report: false,
+    });
+    plan.signature.signer_name = format!("Ký {HOSTILE}");
+    plan
+}
+
+/// The needles are found in `haystack` one after the other, in this order.
+pub fn assert_in_order(haystack: &str, needles: &[String]) {
+    let mut from = 0;
+    for needle in needles {
+        match haystack[from..].find(needle.as_str()) {
+            Some(at) => from += at + needle.len(),
+            None => panic!(
+                "{needle:?} not found after byte {from}; the text there is {:?}",
+                haystack[from..].chars().take(300).collect::<String>()
+            ),
+        }
+    }
+}
