@@ -6,6 +6,7 @@ mod admin;
 mod auth;
 mod csrf;
 mod dashboard;
+mod documents;
 mod error;
 mod extract;
 mod form;
@@ -128,6 +129,15 @@ pub fn app(state: AppState) -> Router {
         .route("/plans/{id}/issue", post(review::issue))
         .route("/plans/{id}/pull", post(review::pull))
         .route("/reviews", get(review::inbox))
+        .route("/plans/{id}/document", get(documents::plan_print))
+        .route("/plans/{id}/document.docx", get(documents::plan_docx))
+        .route("/plans/{id}/document.pdf", get(documents::plan_pdf))
+        .route("/revisions/{id}/document", get(documents::revision_print))
+        .route(
+            "/revisions/{id}/document.docx",
+            get(documents::revision_docx),
+        )
+        .route("/revisions/{id}/document.pdf", get(documents::revision_pdf))
         .route("/me/work", get(work::show))
         //
         // notifications

@@ -163,6 +163,16 @@ both! {
         let typed = browser.find(Locator::Css("[name='issued_on']")).await.unwrap().prop("value").await.unwrap();
         assert_eq!(typed.as_deref(), Some("32/13/2022"));
 
+        // The print view renders in the browser as the official document.
+        browser.goto(&format!("{}/plans/{plan}/document", app.base)).await.unwrap();
+        let text = chromium.wait_for("KẾ HOẠCH").await;
+        assert!(text.contains("ĐẢNG CỘNG SẢN VIỆT NAM") && text.contains("CHI BỘ MẦM NON ĐỊNH AN"), "{text}");
+        let print = browser.screenshot().await.unwrap();
+        assert!(print.starts_with(b"\x89PNG") && print.len() > 10_000, "a real screenshot of the print view");
+        let out = std::env::temp_dir().join(format!("chuyende-print-view-{}.png", app.db.backend()));
+        std::fs::write(&out, &print).unwrap();
+        browser.goto(&format!("{}/plans/{plan}", app.base)).await.unwrap();
+
         // Sign out; the member signs in and marks her first step done from "Việc của tôi".
         chromium.click("form[action='/logout'] button").await;
         chromium.wait_for("Tên đăng nhập").await;

@@ -7,6 +7,7 @@ mod auth;
 mod browser;
 mod cli;
 mod dashboard;
+mod documents;
 mod members;
 mod migrations;
 mod notifications;
