@@ -34,8 +34,10 @@ impl Finding {
 }
 
 /// What the plan page lists. `number_taken` says whether another plan of the same issuer and
-/// term already carries this plan's number (storage knows, the plan alone does not).
-pub fn check(plan: &Plan, number_taken: bool) -> Vec<Finding> {
+/// term already carries this plan's number (storage knows, the plan alone does not). A
+/// committee's directive plan (`directive`) has no sessions or presenters of its own: only
+/// the blocking errors apply to it.
+pub fn check(plan: &Plan, number_taken: bool, directive: bool) -> Vec<Finding> {
     let mut findings = Vec::new();
     if plan.topics.is_empty() {
         findings.push(Finding {
@@ -50,6 +52,9 @@ pub fn check(plan: &Plan, number_taken: bool) -> Vec<Finding> {
             message: format!("Số {number} đã dùng cho một văn bản khác trong nhiệm kỳ."),
             topic: None,
         });
+    }
+    if directive {
+        return findings;
     }
     for n in 1..=4 {
         let quarter = Quarter::new(n).expect("1 to 4");
@@ -245,7 +250,7 @@ mod tests {
             "A",
         );
         plan.topics = topics;
-        check(&plan, false)
+        check(&plan, false, false)
     }
 
     #[test]

@@ -48,14 +48,14 @@ fn to_plan(id: PlanId) -> Response {
 }
 
 /// Blocking errors of the plan as it is now.
-async fn blocking(state: &AppState, plan: &Plan) -> Result<Vec<String>, AppError> {
+async fn blocking(state: &AppState, plan: &Plan, org: &Org) -> Result<Vec<String>, AppError> {
     let taken = match (&plan.number, plans::term_start(&state.db, plan.id).await?) {
         (Some(number), Some(term)) => {
             plans::number_taken(&state.db, plan.org_id, term, number, plan.id).await?
         }
         _ => false,
     };
-    Ok(plan_check::check(plan, taken)
+    Ok(plan_check::check(plan, taken, !org.is_cell())
         .into_iter()
         .filter(|f| f.is_blocking())
         .map(|f| f.message)
@@ -138,7 +138,7 @@ pub async fn adopt_page(
         votes_for: String::new(),
         votes_against: "0".into(),
         errors: FieldErrors::default(),
-        blocking: blocking(&state, &plan).await?,
+        blocking: blocking(&state, &plan, &cell).await?,
     })
 }
 
@@ -181,7 +181,7 @@ pub async fn adopt(
         count(&mut errors, &fields, "votes_for"),
         count(&mut errors, &fields, "votes_against"),
     );
-    let blocking = blocking(&state, &plan).await?;
+    let blocking = blocking(&state, &plan, &cell).await?;
     if let (Some(day), (Some(present), Some(total), Some(yes), Some(no)), true) =
         (meeting_on, figures, blocking.is_empty())
     {
@@ -235,7 +235,7 @@ pub async fn submit(
             .await?;
         return Ok(to_plan(id));
     };
-    let blocking = blocking(&state, &plan).await?;
+    let blocking = blocking(&state, &plan, &cell).await?;
     if !blocking.is_empty() {
         auth.notify(&format!("Chưa báo cáo được: {}", blocking.join(" ")))
             .await?;
@@ -466,7 +466,7 @@ pub async fn issue(
     if org.is_cell() {
         return Err(AppError::NotFound);
     }
-    let blocking = blocking(&state, &plan).await?;
+    let blocking = blocking(&state, &plan, &org).await?;
     if !blocking.is_empty() {
         auth.notify(&format!("Chưa ban hành được: {}", blocking.join(" ")))
             .await?;

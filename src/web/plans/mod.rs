@@ -189,7 +189,7 @@ pub async fn show(
         comments: review::comments(&state.db, id).await?,
         revisions: review::revisions(&state.db, id).await?,
         mandated,
-        findings: plan_check::check(&plan, number_taken),
+        findings: plan_check::check(&plan, number_taken, !cell.is_cell()),
         history: plans::history(&state.db, id).await?,
         date_line,
         plan,
