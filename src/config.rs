@@ -10,7 +10,6 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/chuyende.db";
 #[derive(Debug, Parser)]
 #[command(
     name = "chuyende",
-    args_conflicts_with_subcommands = true,
     version,
     about = "Kế hoạch sinh hoạt chuyên đề của chi bộ: lập, theo dõi, báo cáo.",
     long_about = "Kế hoạch sinh hoạt chuyên đề của chi bộ: lập, theo dõi, báo cáo.\n\n\
@@ -77,6 +76,20 @@ pub struct ServeArgs {
     /// Hours after login after which a session ends, however active.
     #[arg(long, env = "CHUYENDE_SESSION_MAX_HOURS", default_value_t = 12)]
     pub session_max_hours: u64,
+
+    /// SMTP server for e-mail notifications: smtps://user:pass@host[:465], or
+    /// smtp://user:pass@host:587?tls=required for STARTTLS. E-mail is off when absent.
+    #[arg(
+        long,
+        env = "CHUYENDE_SMTP_URL",
+        hide_env_values = true,
+        requires = "mail_from"
+    )]
+    pub smtp_url: Option<String>,
+
+    /// Sender of e-mail notifications, e.g. "Sinh hoạt chuyên đề <noreply@example.vn>".
+    #[arg(long, env = "CHUYENDE_MAIL_FROM")]
+    pub mail_from: Option<String>,
 }
 
 impl Default for ServeArgs {
@@ -87,6 +100,8 @@ impl Default for ServeArgs {
             trust_proxy: false,
             session_idle_minutes: 120,
             session_max_hours: 12,
+            smtp_url: None,
+            mail_from: None,
         }
     }
 }
@@ -119,6 +134,38 @@ pub struct Settings {
     pub session_idle: Duration,
     pub session_max: Duration,
     pub throttle: Throttle,
+    /// E-mail notifications; `None` (the default) when no SMTP server is configured.
+    pub mail: Option<MailSettings>,
+}
+
+/// Where e-mail notifications go out: the SMTP server's URL (credentials included) and the
+/// sender. `Debug` hides the password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct MailSettings {
+    pub smtp_url: String,
+    pub from: String,
+}
+
+impl MailSettings {
+    /// The URL without its credentials, for logs.
+    pub fn redacted_url(&self) -> String {
+        match self.smtp_url.split_once("://") {
+            Some((scheme, rest)) => match rest.rsplit_once('@') {
+                Some((_, host)) => format!("{scheme}://***@{host}"),
+                None => self.smtp_url.clone(),
+            },
+            None => "***".to_owned(),
+        }
+    }
+}
+
+impl std::fmt::Debug for MailSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailSettings")
+            .field("smtp_url", &self.redacted_url())
+            .field("from", &self.from)
+            .finish()
+    }
 }
 
 /// Limits on failed logins within a sliding window.
@@ -147,6 +194,14 @@ impl From<&ServeArgs> for Settings {
             session_idle: Duration::from_secs(args.session_idle_minutes * 60),
             session_max: Duration::from_secs(args.session_max_hours * 3600),
             throttle: Throttle::default(),
+            mail: args
+                .smtp_url
+                .as_ref()
+                .filter(|url| !url.trim().is_empty())
+                .map(|url| MailSettings {
+                    smtp_url: url.trim().to_owned(),
+                    from: args.mail_from.clone().unwrap_or_default(),
+                }),
         }
     }
 }

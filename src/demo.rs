@@ -1,12 +1,14 @@
 //! The demo data set: the units and people of the seed documents, entered through the same
 //! functions the application uses. Loading twice changes nothing.
 
-use crate::db::{Db, members, orgs, users};
+use crate::db::{Db, members, orgs, plans, users};
 use crate::domain::member::{CellRole, MemberDraft, Standing};
 use crate::domain::org::{Abbreviation, Org, OrgDraft, OrgKind, Year};
+use crate::domain::plan::{DocNumber, Plan, copy_to_year};
 use crate::domain::text::Line;
 use crate::domain::user::{Login, Password, UserId};
 use crate::password;
+use crate::samples;
 
 pub const PASSWORD: &str = "chuyende-demo";
 
@@ -123,6 +125,7 @@ pub async fn load(db: &Db) -> anyhow::Result<Loaded> {
     };
 
     if let Some(loaded) = find(db).await? {
+        load_plans(db, &loaded).await?;
         return Ok(loaded);
     }
 
@@ -297,13 +300,62 @@ pub async fn load(db: &Db) -> anyhow::Result<Loaded> {
         add_members(db, &cell, &people).await?;
     }
 
-    Ok(Loaded {
+    let loaded = Loaded {
         commune,
         kindergarten,
         bloc,
         school,
         bloc_cell,
-    })
+    };
+    load_plans(db, &loaded).await?;
+    Ok(loaded)
+}
+
+/// The seed plans: the kindergarten's 2022 plan (seed 002), its copy for the current year,
+/// and the model plan (seed 003) for the primary school. Each is stored once.
+async fn load_plans(db: &Db, loaded: &Loaded) -> anyhow::Result<()> {
+    let year_2022 = Year::new(2022).expect("valid year");
+    for (cell, secretary, build) in [
+        (
+            &loaded.kindergarten,
+            "Lê Thị Bích Ngọc",
+            samples::kindergarten_plan_2022 as fn(&Org, samples::MemberLookup, &str) -> Plan,
+        ),
+        (&loaded.school, "Đỗ Văn Thành", samples::model_plan_2022),
+    ] {
+        if plans::find(db, cell.id, year_2022).await?.is_some() {
+            continue;
+        }
+        let people = members::list(db, cell.id).await?;
+        let lookup = |name: &str| people.iter().find(|m| m.full_name == name).map(|m| m.id);
+        let mut plan = build(cell, &lookup, secretary);
+        plan.number = Some(DocNumber::plan(
+            plans::next_serial(db, cell.id, cell.term_start).await?,
+            &cell.abbreviation,
+        ));
+        let id = plans::create(db, &plan, cell.term_start, None).await?;
+
+        // This year's plan of the kindergarten, copied from 2022, so that "Việc của tôi" has
+        // work that is due now.
+        let this_year =
+            Year::new(chrono::Datelike::year(&chrono::Local::now())).expect("a current year");
+        if cell.id == loaded.kindergarten.id && plans::find(db, cell.id, this_year).await?.is_none()
+        {
+            let stored = plans::get(db, id).await?.ok_or_else(incomplete)?;
+            let number = DocNumber::plan(
+                plans::next_serial(db, cell.id, cell.term_start).await?,
+                &cell.abbreviation,
+            );
+            plans::create(
+                db,
+                &copy_to_year(&stored, this_year, Some(number)),
+                cell.term_start,
+                None,
+            )
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 /// The demo's units, if they were loaded before.

@@ -9,6 +9,7 @@ pub mod db;
 pub mod demo;
 pub mod document;
 pub mod domain;
+pub mod mail;
 pub mod password;
 pub mod samples;
 pub mod web;

@@ -66,7 +66,9 @@ async fn serve(db: &Db, args: &ServeArgs) -> anyhow::Result<()> {
         );
     }
     web::spawn_session_sweeper(db);
-    let state = AppState::new(db.clone(), Settings::from(args));
+    let settings = Settings::from(args);
+    chuyende::mail::spawn(db.clone(), settings.mail.clone())?;
+    let state = AppState::new(db.clone(), settings);
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .with_context(|| format!("không mở được cổng {}", args.bind))?;

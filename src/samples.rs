@@ -8,8 +8,8 @@ use crate::domain::calendar::{Due, Quarter, YearMonth};
 use crate::domain::member::MemberId;
 use crate::domain::org::{Org, Year};
 use crate::domain::plan::{
-    Assignee, Authority, BasisDoc, BasisKind, Plan, PlanStatus, Presenter, Recipient, Signature,
-    SignerTitle, Step, Topic, TopicSource,
+    Assignee, Authority, BasisDoc, BasisKind, NewPlan, Plan, Presenter, Recipient, Signature,
+    SignerTitle, Step, Topic, TopicSource, blank_plan,
 };
 use crate::domain::timeline::{default_assignees, standard_steps};
 
@@ -70,6 +70,8 @@ fn topic(seed: &TopicSeed, lookup: MemberLookup, secretary: Option<&Assignee>) -
         source: TopicSource::Own,
         materials: String::new(),
         steps,
+        mandated_from: None,
+        deadline: String::new(),
     }
 }
 
@@ -78,34 +80,16 @@ fn lines(texts: &[&str]) -> Vec<String> {
 }
 
 fn blank(cell: &Org) -> Plan {
-    Plan {
-        id: 0,
-        org_id: cell.id,
+    let mut plan = blank_plan(&NewPlan {
+        cell,
         year: year(),
-        version: 0,
-        status: PlanStatus::Draft,
+        secretary: None,
+        superior_committee: None,
         number: None,
-        place: cell.place_name.clone(),
-        issued_on: None,
-        subject: String::new(),
-        basis_lead: String::new(),
-        basis: Vec::new(),
-        basis_closing: String::new(),
-        purposes: Vec::new(),
-        requirements: Vec::new(),
-        topics: Vec::new(),
-        format: Vec::new(),
-        materials: Vec::new(),
-        duties: Vec::new(),
-        recipients: Vec::new(),
-        archive: "Lưu Chi bộ".into(),
-        signature: Signature {
-            authority: Authority::Cell,
-            title: SignerTitle::Secretary,
-            signer: None,
-            signer_name: String::new(),
-        },
-    }
+    });
+    plan.duties.clear();
+    plan.recipients.clear();
+    plan
 }
 
 pub const KINDERGARTEN_TOPICS: [&str; 3] = [

@@ -4,9 +4,13 @@
 //! whichever pool is open through [`on_pool!`]; functions take and return domain types.
 
 pub mod audit;
+pub mod dashboard;
 pub mod login_failures;
 pub mod members;
+pub mod notifications;
 pub mod orgs;
+pub mod plans;
+pub mod review;
 pub mod users;
 
 use std::str::FromStr;

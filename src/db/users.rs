@@ -207,8 +207,8 @@ pub async fn actor(db: &Db, id: UserId) -> sqlx::Result<Option<Actor>> {
     .bind(id)
     .fetch_all(pool)
     .await)?;
-    let memberships: Vec<(i64, i64, String, String)> = on_pool!(db, pool => sqlx::query_as(
-        "SELECT m.id, m.cell_id, o.name, m.role FROM members m JOIN orgs o ON o.id = m.cell_id \
+    let memberships: Vec<(i64, i64, String, String, String)> = on_pool!(db, pool => sqlx::query_as(
+        "SELECT m.id, m.cell_id, o.name, o.path, m.role FROM members m JOIN orgs o ON o.id = m.cell_id \
          WHERE m.user_id = $1 AND m.active ORDER BY o.name",
     )
     .bind(id)
@@ -226,11 +226,12 @@ pub async fn actor(db: &Db, id: UserId) -> sqlx::Result<Option<Actor>> {
             .collect(),
         memberships: memberships
             .into_iter()
-            .map(|(member_id, cell_id, cell_name, role)| {
+            .map(|(member_id, cell_id, cell_name, cell_path, role)| {
                 Ok(Membership {
                     member_id,
                     cell_id,
                     cell_name,
+                    cell_path: OrgPath::from_stored(cell_path),
                     role: CellRole::parse(&role).map_err(|_| super::corrupt("cell role"))?,
                 })
             })

@@ -11,6 +11,7 @@ pub struct Membership {
     pub member_id: MemberId,
     pub cell_id: OrgId,
     pub cell_name: String,
+    pub cell_path: OrgPath,
     pub role: CellRole,
 }
 
@@ -80,6 +81,49 @@ impl Actor {
     }
 }
 
+impl Actor {
+    /// Drafting and editing an org's plans: a cell's secretary and deputy; a committee's own
+    /// staff (its directive plans); administrators. Reviewers do not write the plans of the
+    /// cells they review.
+    pub fn can_edit_plans(&self, org: &Org) -> bool {
+        self.is_admin()
+            || match org.kind {
+                OrgKind::Cell => self
+                    .member_role_in(org.id)
+                    .is_some_and(CellRole::manages_cell),
+                OrgKind::Committee => self.reviews.iter().any(|r| r.committee_id == org.id),
+            }
+    }
+
+    /// Reviewing a cell's submitted plan: the staff of its direct higher committee, and never
+    /// someone who belongs to the cell itself (nobody accepts their own plan).
+    pub fn can_review(&self, cell: &Org) -> bool {
+        cell.is_cell()
+            && self.member_role_in(cell.id).is_none()
+            && cell
+                .parent_id
+                .is_some_and(|parent| self.reviews.iter().any(|r| r.committee_id == parent))
+    }
+
+    /// Reading a committee's issued directive plan: everyone who can read the committee, and
+    /// every member of a cell below it.
+    pub fn can_read_directive(&self, committee: &Org) -> bool {
+        self.can_read_org(committee)
+            || self
+                .memberships
+                .iter()
+                .any(|m| m.cell_path.is_within(&committee.path))
+    }
+
+    /// The actor's own member record in `cell`, if any.
+    pub fn member_in(&self, cell_id: OrgId) -> Option<MemberId> {
+        self.memberships
+            .iter()
+            .find(|m| m.cell_id == cell_id)
+            .map(|m| m.member_id)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,6 +165,7 @@ mod tests {
                     member_id: 9,
                     cell_id,
                     cell_name: String::new(),
+                    cell_path: OrgPath::root(cell_id),
                     role,
                 })
                 .into_iter()

@@ -5,7 +5,9 @@ use chrono::{Datelike, Months, NaiveDate};
 use super::Invalid;
 
 /// A quarter of the year (quý I–IV).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Quarter(u8);
 
 impl Quarter {
@@ -53,7 +55,9 @@ impl Quarter {
 }
 
 /// A calendar month of a given year.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct YearMonth {
     year: i32,
     month: u32,
@@ -131,7 +135,9 @@ impl YearMonth {
 }
 
 /// When something is due: a whole month, or an exact day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Due {
     Month(YearMonth),
     Date(NaiveDate),
@@ -158,6 +164,32 @@ impl Due {
     pub fn label(self) -> String {
         match self {
             Due::Month(month) => month.label(),
+            Due::Date(date) => short_date(date),
+        }
+    }
+
+    /// "4/2024", "tháng 4/2024", "2024-04" for a month; "15/04/2024", "2024-04-15" for a day.
+    pub fn parse(input: &str) -> Result<Option<Self>, Invalid> {
+        let text = input.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        let parts = text.split(['/', '-', '.']).count();
+        if parts >= 3 {
+            parse_date(text).map(|d| d.map(Due::Date))
+        } else {
+            YearMonth::parse(text)
+                .map(|m| m.map(Due::Month))
+                .map_err(|_| {
+                    Invalid("Thời gian ghi theo tháng (4/2024) hoặc theo ngày (15/04/2024).")
+                })
+        }
+    }
+
+    /// The text a form shows for it: "4/2024" or "15/04/2024".
+    pub fn input_value(self) -> String {
+        match self {
+            Due::Month(month) => format!("{}/{}", month.month, month.year),
             Due::Date(date) => short_date(date),
         }
     }
@@ -251,6 +283,17 @@ mod tests {
             april.last_day(),
             NaiveDate::from_ymd_opt(2024, 4, 30).unwrap()
         );
+    }
+
+    #[test]
+    fn dues_parse_as_months_or_days() {
+        let april = YearMonth::new(2024, 4).unwrap();
+        assert_eq!(Due::parse("4/2024").unwrap(), Some(Due::Month(april)));
+        assert_eq!(Due::parse("Tháng 4/2024").unwrap(), Some(Due::Month(april)));
+        let day = NaiveDate::from_ymd_opt(2024, 4, 15).unwrap();
+        assert_eq!(Due::parse("15/04/2024").unwrap(), Some(Due::Date(day)));
+        assert!(Due::parse("giữa tháng").is_err());
+        assert_eq!(Due::Month(april).input_value(), "4/2024");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use super::text::{Line, canonical};
 
 pub type OrgId = i64;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum OrgKind {
     /// Đảng bộ / đảng ủy: has units below it, reviews their plans.
     Committee,
@@ -39,7 +39,7 @@ impl OrgKind {
 
 /// Where an org sits in the tree: the ids from the root down to it, written `/1/5/12/`.
 /// "Everything under a committee" is then one range scan over an index on both databases.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OrgPath(String);
 
 impl OrgPath {
@@ -83,7 +83,7 @@ impl OrgPath {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Org {
     pub id: OrgId,
     pub parent_id: Option<OrgId>,
@@ -142,7 +142,9 @@ impl Abbreviation {
 }
 
 /// A calendar year in the range the Party's documents can carry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct Year(i32);
 
 impl Year {

@@ -13,23 +13,26 @@ pub type TopicId = i64;
 pub type StepId = i64;
 
 /// Where a plan is in its life: drafted by the cell, adopted at a cell meeting, submitted to
-/// the higher committee, then returned for changes or accepted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// the higher committee, then returned for changes or accepted. A committee's directive plan
+/// goes from draft to issued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PlanStatus {
     Draft,
     Adopted,
     Submitted,
     Returned,
     Accepted,
+    Issued,
 }
 
 impl PlanStatus {
-    pub const ALL: [PlanStatus; 5] = [
+    pub const ALL: [PlanStatus; 6] = [
         PlanStatus::Draft,
         PlanStatus::Adopted,
         PlanStatus::Submitted,
         PlanStatus::Returned,
         PlanStatus::Accepted,
+        PlanStatus::Issued,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -39,6 +42,7 @@ impl PlanStatus {
             PlanStatus::Submitted => "submitted",
             PlanStatus::Returned => "returned",
             PlanStatus::Accepted => "accepted",
+            PlanStatus::Issued => "issued",
         }
     }
 
@@ -53,6 +57,7 @@ impl PlanStatus {
             PlanStatus::Submitted => "Đã báo cáo cấp trên",
             PlanStatus::Returned => "Cấp trên trả lại",
             PlanStatus::Accepted => "Cấp trên đã duyệt",
+            PlanStatus::Issued => "Đã ban hành",
         }
     }
 
@@ -63,7 +68,7 @@ impl PlanStatus {
 }
 
 /// A document number: `05-KH/CB` — serial, kind of document, issuer's abbreviation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DocNumber {
     pub serial: u32,
     pub kind: String,
@@ -114,7 +119,7 @@ impl std::fmt::Display for DocNumber {
 }
 
 /// Kinds of the documents a plan is issued under.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BasisKind {
     Directive,
     Resolution,
@@ -178,7 +183,7 @@ impl BasisKind {
 }
 
 /// A document the plan is issued under: "Chỉ thị số 05-CT/TW ngày 15/5/2016 của Bộ Chính trị về …".
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BasisDoc {
     pub kind: BasisKind,
     /// "05-CT/TW"
@@ -208,7 +213,7 @@ impl BasisDoc {
 }
 
 /// Who signs on behalf of whom: "T/M CHI BỘ" …
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Authority {
     Cell,
     CellCommittee,
@@ -250,7 +255,7 @@ impl Authority {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SignerTitle {
     Secretary,
     DeputySecretary,
@@ -281,7 +286,7 @@ impl SignerTitle {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Signature {
     pub authority: Authority,
     pub title: SignerTitle,
@@ -292,7 +297,7 @@ pub struct Signature {
 }
 
 /// One line of "Nơi nhận".
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Recipient {
     pub name: String,
     /// Receives it for report: "(để b/c)".
@@ -300,7 +305,7 @@ pub struct Recipient {
 }
 
 /// Who presents a topic.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Presenter {
     Nobody,
     Member {
@@ -322,7 +327,7 @@ impl Presenter {
 }
 
 /// Where a topic comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum TopicSource {
     /// Chosen by the cell.
     Own,
@@ -331,7 +336,7 @@ pub enum TopicSource {
 }
 
 /// The five standard preparation steps, in order, and steps a cell adds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum StepKind {
     Outline,
     Draft1,
@@ -382,13 +387,13 @@ impl StepKind {
 }
 
 /// A member assigned to a step.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Assignee {
     pub member: MemberId,
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Step {
     pub id: StepId,
     pub kind: StepKind,
@@ -400,7 +405,7 @@ pub struct Step {
     pub done_on: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Topic {
     pub id: TopicId,
     pub title: String,
@@ -413,6 +418,12 @@ pub struct Topic {
     pub source: TopicSource,
     pub materials: String,
     pub steps: Vec<Step>,
+    /// The committee's topic this one was pulled from, if any.
+    #[serde(default)]
+    pub mandated_from: Option<TopicId>,
+    /// In a committee's directive plan: the deadline as written ("Hoàn thành trong tháng 3").
+    #[serde(default)]
+    pub deadline: String,
 }
 
 impl Topic {
@@ -432,7 +443,7 @@ impl Topic {
 }
 
 /// The whole plan, as stored and as documents are built from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Plan {
     pub id: PlanId,
     pub org_id: OrgId,
@@ -501,5 +512,244 @@ mod tests {
             doc.citation(),
             "Chỉ thị số 05-CT/TW, ngày 15/05/2016 của Bộ Chính trị về đẩy mạnh học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh"
         );
+    }
+}
+
+/// The sections made of ordered paragraphs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum TextSection {
+    Purposes,
+    Requirements,
+    Format,
+    Materials,
+    Duties,
+}
+
+impl TextSection {
+    pub const ALL: [TextSection; 5] = [
+        TextSection::Purposes,
+        TextSection::Requirements,
+        TextSection::Format,
+        TextSection::Materials,
+        TextSection::Duties,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TextSection::Purposes => "purposes",
+            TextSection::Requirements => "requirements",
+            TextSection::Format => "format",
+            TextSection::Materials => "materials",
+            TextSection::Duties => "duties",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TextSection::Purposes => "Mục đích",
+            TextSection::Requirements => "Yêu cầu",
+            TextSection::Format => "Hình thức tổ chức",
+            TextSection::Materials => "Tài liệu học tập",
+            TextSection::Duties => "Tổ chức thực hiện",
+        }
+    }
+
+    pub fn of(self, plan: &Plan) -> &[String] {
+        match self {
+            TextSection::Purposes => &plan.purposes,
+            TextSection::Requirements => &plan.requirements,
+            TextSection::Format => &plan.format,
+            TextSection::Materials => &plan.materials,
+            TextSection::Duties => &plan.duties,
+        }
+    }
+
+    pub fn of_mut(self, plan: &mut Plan) -> &mut Vec<String> {
+        match self {
+            TextSection::Purposes => &mut plan.purposes,
+            TextSection::Requirements => &mut plan.requirements,
+            TextSection::Format => &mut plan.format,
+            TextSection::Materials => &mut plan.materials,
+            TextSection::Duties => &mut plan.duties,
+        }
+    }
+}
+
+/// Paragraphs typed in a text area, one per line: NFC, trimmed, empty lines dropped.
+pub fn paragraphs(input: &str) -> Result<Vec<String>, Invalid> {
+    let list: Vec<String> = input
+        .lines()
+        .map(|line| {
+            // A bullet pasted from a document: the renderers add their own.
+            let line = line.trim();
+            let line = ["- ", "– ", "• ", "· ", "+ "]
+                .iter()
+                .find_map(|bullet| line.strip_prefix(bullet))
+                .unwrap_or(line);
+            canonical(line)
+        })
+        .filter(|line| !line.is_empty())
+        .collect();
+    if list.len() > 100 || list.iter().any(|p| p.chars().count() > 5000) {
+        return Err(Invalid(
+            "Nội dung quá dài (tối đa 100 đoạn, mỗi đoạn 5000 ký tự).",
+        ));
+    }
+    Ok(list)
+}
+
+/// Free text of bounded length, possibly empty, kept on one paragraph.
+pub fn free_text(input: &str, max_chars: usize) -> Result<String, Invalid> {
+    let text = canonical(input);
+    if text.chars().count() > max_chars {
+        return Err(Invalid("Nội dung quá dài."));
+    }
+    Ok(text)
+}
+
+/// Standard duties of the implementation section, as in the template plan (seed 000), for a
+/// new plan to start from.
+const STANDARD_DUTIES: [&str; 3] = [
+    "Bí thư chi bộ có trách nhiệm chỉ đạo, đôn đốc việc chuẩn bị xây dựng đề cương và tiến hành dự thảo, lấy ý kiến tham gia, thống nhất nội dung các chuyên đề trước khi họp chi bộ; chủ trì buổi sinh hoạt và chuẩn bị nội dung kết luận.",
+    "Các đảng viên được phân công có trách nhiệm chuẩn bị chuyên đề đúng thời gian; các đảng viên trong chi bộ nghiên cứu dự thảo và chuẩn bị nội dung tham gia ý kiến tại buổi sinh hoạt chuyên đề.",
+    "Bí thư chi bộ thông qua chi bộ kế hoạch sinh hoạt chuyên đề và kịp thời báo cáo cấp ủy cấp trên theo quy định; thường xuyên theo dõi, đôn đốc việc triển khai; đánh giá, sơ kết, tổng kết việc thực hiện.",
+];
+
+/// What a new plan needs to know about its cell.
+pub struct NewPlan<'a> {
+    pub cell: &'a super::org::Org,
+    pub year: Year,
+    /// The cell's secretary, who signs by default.
+    pub secretary: Option<(MemberId, String)>,
+    /// The committee the plan is reported to, for the recipients.
+    pub superior_committee: Option<String>,
+    pub number: Option<DocNumber>,
+}
+
+/// A blank plan with the standard sections ready to fill. A cell's plan starts with the
+/// template's duties and is signed on behalf of the cell; a committee's (directive) plan is
+/// signed on behalf of its standing committee and goes to the units below.
+pub fn blank_plan(new: &NewPlan) -> Plan {
+    let cell = new.cell.is_cell();
+    let (signer, signer_name) = match &new.secretary {
+        Some((id, name)) => (Some(*id), name.clone()),
+        None => (None, String::new()),
+    };
+    let mut recipients: Vec<Recipient> = new
+        .superior_committee
+        .iter()
+        .map(|name| Recipient {
+            name: name.clone(),
+            for_report: true,
+        })
+        .collect();
+    recipients.push(Recipient {
+        name: if cell {
+            "Đảng viên trong chi bộ"
+        } else {
+            "Các chi bộ trực thuộc"
+        }
+        .into(),
+        for_report: false,
+    });
+    let (subject, basis_closing) = if cell {
+        (
+            default_subject(new.year),
+            format!(
+                "{} xây dựng kế hoạch sinh hoạt chuyên đề năm {} như sau:",
+                new.cell.name, new.year
+            ),
+        )
+    } else {
+        (
+            format!("tổ chức sinh hoạt chuyên đề của chi bộ năm {}", new.year),
+            format!(
+                "{} xây dựng kế hoạch tổ chức sinh hoạt chuyên đề của chi bộ năm {}, cụ thể như sau:",
+                new.cell.name, new.year
+            ),
+        )
+    };
+    Plan {
+        id: 0,
+        org_id: new.cell.id,
+        year: new.year,
+        version: 0,
+        status: PlanStatus::Draft,
+        number: new.number.clone(),
+        place: new.cell.place_name.clone(),
+        issued_on: None,
+        subject,
+        basis_lead: "Thực hiện".into(),
+        basis: Vec::new(),
+        basis_closing,
+        purposes: Vec::new(),
+        requirements: Vec::new(),
+        topics: Vec::new(),
+        format: Vec::new(),
+        materials: Vec::new(),
+        duties: if cell {
+            STANDARD_DUTIES.iter().map(|d| (*d).to_owned()).collect()
+        } else {
+            Vec::new()
+        },
+        recipients,
+        archive: if cell {
+            "Lưu Chi bộ"
+        } else {
+            "Lưu Văn phòng"
+        }
+        .into(),
+        signature: Signature {
+            authority: if cell {
+                Authority::Cell
+            } else {
+                Authority::StandingCommittee
+            },
+            title: SignerTitle::Secretary,
+            signer,
+            signer_name,
+        },
+    }
+}
+
+/// Last year's plan carried to `year`: topics, texts, duties and recipients kept; months moved
+/// by the years between; progress, date of issue and status reset; a fresh number.
+pub fn copy_to_year(previous: &Plan, year: Year, number: Option<DocNumber>) -> Plan {
+    let shift = year.get() - previous.year.get();
+    let (old, new) = (previous.year.to_string(), year.to_string());
+    let topics = previous
+        .topics
+        .iter()
+        .map(|topic| Topic {
+            id: 0,
+            session: topic.session.and_then(|d| d.shift_years(shift)),
+            steps: topic
+                .steps
+                .iter()
+                .map(|step| Step {
+                    id: 0,
+                    due: step.due.and_then(|d| d.shift_years(shift)),
+                    done_on: None,
+                    ..step.clone()
+                })
+                .collect(),
+            ..topic.clone()
+        })
+        .collect();
+    Plan {
+        id: 0,
+        year,
+        version: 0,
+        status: PlanStatus::Draft,
+        number,
+        issued_on: None,
+        subject: previous.subject.replace(&old, &new),
+        basis_closing: previous.basis_closing.replace(&old, &new),
+        topics,
+        ..previous.clone()
     }
 }

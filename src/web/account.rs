@@ -1,4 +1,4 @@
-//! One's own account: changing one's password.
+//! One's own account: changing one's password, the e-mail address for notifications.
 
 use super::extract::Form;
 use askama::Template;
@@ -11,7 +11,9 @@ use super::auth::{self, Auth};
 use super::form::{FieldErrors, rejected, render};
 use super::page::Page;
 use crate::AppState;
-use crate::db::users;
+use crate::db::{notifications, users};
+use crate::domain::Invalid;
+use crate::domain::member::Email;
 use crate::domain::user::Password;
 use crate::password;
 
@@ -20,13 +22,25 @@ use crate::password;
 struct PasswordPage {
     page: Page,
     errors: FieldErrors,
+    /// The account's own e-mail address, for notifications.
+    email: String,
 }
 
-pub async fn password_page(auth: Auth) -> Result<Response, AppError> {
+pub async fn password_page(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> Result<Response, AppError> {
     render(&PasswordPage {
         page: auth.page("Đổi mật khẩu"),
         errors: FieldErrors::default(),
+        email: own_email(&state, &auth).await?,
     })
+}
+
+async fn own_email(state: &AppState, auth: &Auth) -> Result<String, AppError> {
+    Ok(notifications::account_email(&state.db, auth.actor.user.id)
+        .await?
+        .unwrap_or_default())
 }
 
 #[derive(Deserialize)]
@@ -58,6 +72,7 @@ pub async fn change_password(
         return rejected(&PasswordPage {
             page: auth.page("Đổi mật khẩu"),
             errors,
+            email: own_email(&state, &auth).await?,
         });
     };
     let hash = password::hash(&new).await?;
@@ -65,4 +80,40 @@ pub async fn change_password(
     auth::renew(&auth.session).await?;
     auth.notify("Đã đổi mật khẩu.").await?;
     Ok(Redirect::to("/").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    email: String,
+}
+
+/// Sets one's own e-mail address for notifications; an empty field clears it.
+pub async fn save_email(
+    State(state): State<AppState>,
+    auth: Auth,
+    Form(form): Form<EmailForm>,
+) -> Result<Response, AppError> {
+    match Email::parse_optional(&form.email) {
+        Ok(email) => {
+            let user = auth.actor.user.id;
+            notifications::set_account_email(&state.db, user, email.as_ref(), auth.user_id())
+                .await?;
+            auth.notify(match email {
+                Some(_) => "Đã lưu địa chỉ thư điện tử nhận thông báo.",
+                None => "Đã xóa địa chỉ thư điện tử nhận thông báo.",
+            })
+            .await?;
+            Ok(Redirect::to("/account/password").into_response())
+        }
+        Err(Invalid(message)) => {
+            let mut errors = FieldErrors::default();
+            errors.add("email", message);
+            rejected(&PasswordPage {
+                page: auth.page("Đổi mật khẩu"),
+                errors,
+                email: form.email,
+            })
+        }
+    }
 }

@@ -12,8 +12,10 @@ use super::auth::Auth;
 use super::form::{FieldErrors, rejected, render};
 use super::page::Page;
 use crate::AppState;
-use crate::db::{orgs, users};
+use crate::db::{notifications, orgs, users};
+use crate::domain::Invalid;
 use crate::domain::access::Actor;
+use crate::domain::member::Email;
 use crate::domain::org::{OrgId, OrgKind};
 use crate::domain::text::Line;
 use crate::domain::user::{Login, Password, User, UserId};
@@ -129,6 +131,8 @@ struct UserPage {
     account: Actor,
     errors: FieldErrors,
     committee: String,
+    /// The account's own e-mail address, for notifications.
+    email: String,
 }
 
 async fn user_page(
@@ -149,6 +153,9 @@ async fn user_page(
         account,
         committee,
         errors,
+        email: notifications::account_email(&state.db, id)
+            .await?
+            .unwrap_or_default(),
     };
     if template.errors.is_empty() {
         render(&template)
@@ -253,4 +260,52 @@ pub async fn remove_review(
     users::remove_review(&state.db, id, committee, auth.user_id()).await?;
     auth.notify("Đã thu hồi quyền theo dõi.").await?;
     Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    email: String,
+}
+
+/// Sets the account's e-mail address for notifications; an empty field clears it.
+pub async fn set_email(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<UserId>,
+    Form(form): Form<EmailForm>,
+) -> Result<Response, AppError> {
+    admin_only(&auth)?;
+    match Email::parse_optional(&form.email) {
+        Ok(email) => {
+            if !notifications::set_account_email(&state.db, id, email.as_ref(), auth.user_id())
+                .await?
+            {
+                return Err(AppError::NotFound);
+            }
+            auth.notify(match email {
+                Some(_) => "Đã lưu địa chỉ thư điện tử.",
+                None => "Đã xóa địa chỉ thư điện tử.",
+            })
+            .await?;
+            Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
+        }
+        Err(Invalid(message)) => {
+            let account = users::actor(&state.db, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let mut errors = FieldErrors::default();
+            errors.add("email", message);
+            rejected(&UserPage {
+                page: auth
+                    .page(account.user.full_name.clone())
+                    .crumb("/admin/users", "Tài khoản")
+                    .crumb(format!("/admin/users/{id}"), account.user.login.clone()),
+                account,
+                errors,
+                committee: String::new(),
+                email: form.email,
+            })
+        }
+    }
 }

@@ -15,7 +15,7 @@ use tower_sessions::Session;
 use super::page::{NavUser, Page};
 use super::{AppError, csrf};
 use crate::AppState;
-use crate::db::{login_failures, users};
+use crate::db::{login_failures, notifications, users};
 use crate::domain::access::Actor;
 use crate::domain::text::canonical;
 use crate::domain::user::UserId;
@@ -31,6 +31,7 @@ pub struct Auth {
     pub session: Session,
     csrf: String,
     notice: Option<String>,
+    unread: i64,
 }
 
 impl Auth {
@@ -45,6 +46,8 @@ impl Auth {
             user: Some(NavUser {
                 name: self.actor.user.full_name.clone(),
                 is_admin: self.actor.is_admin(),
+                reviewer: !self.actor.reviews.is_empty(),
+                unread: self.unread,
             }),
             csrf: self.csrf.clone(),
             crumbs: Vec::new(),
@@ -96,11 +99,13 @@ impl FromRequestParts<AppState> for Auth {
         };
         let csrf = csrf::token(&session).await?;
         let notice = session.remove::<String>(NOTICE).await?;
+        let unread = notifications::unread_count(&state.db, user_id).await?;
         Ok(Auth {
             actor,
             session,
             csrf,
             notice,
+            unread,
         })
     }
 }

@@ -32,3 +32,49 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Form<T> {
             .map_err(|_| AppError::BadRequest)
     }
 }
+
+/// A form read as its raw fields, for forms with repeated and numbered fields (table rows,
+/// multiple selections) that a flat struct cannot describe.
+pub struct Fields(Vec<(String, String)>);
+
+impl<S: Send + Sync> FromRequest<S> for Fields {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
+        Form::<Vec<(String, String)>>::from_request(request, state)
+            .await
+            .map(|Form(pairs)| Fields(pairs))
+    }
+}
+
+impl Fields {
+    /// The first value of `name`, or "".
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+            .unwrap_or("")
+    }
+
+    /// Every value of `name`, in order.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+            .collect()
+    }
+
+    /// The row numbers `n` for which a field `{prefix}{n}` was sent, ascending.
+    pub fn rows(&self, prefix: &str) -> Vec<usize> {
+        let mut rows: Vec<usize> = self
+            .0
+            .iter()
+            .filter_map(|(key, _)| key.strip_prefix(prefix)?.parse().ok())
+            .collect();
+        rows.sort_unstable();
+        rows.dedup();
+        rows
+    }
+}

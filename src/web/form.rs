@@ -11,15 +11,15 @@ use crate::domain::Invalid;
 
 /// Messages keyed by form field name, shown beside the field.
 #[derive(Debug, Clone, Default)]
-pub struct FieldErrors(BTreeMap<&'static str, String>);
+pub struct FieldErrors(BTreeMap<String, String>);
 
 impl FieldErrors {
-    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
-        self.0.entry(field).or_insert_with(|| message.into());
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.entry(field.into()).or_insert_with(|| message.into());
     }
 
     /// Keeps the parsed value, or records its message under `field`.
-    pub fn check<T>(&mut self, field: &'static str, result: Result<T, Invalid>) -> Option<T> {
+    pub fn check<T>(&mut self, field: impl Into<String>, result: Result<T, Invalid>) -> Option<T> {
         match result {
             Ok(value) => Some(value),
             Err(Invalid(message)) => {
@@ -31,6 +31,11 @@ impl FieldErrors {
 
     pub fn get(&self, field: &str) -> Option<&str> {
         self.0.get(field).map(String::as_str)
+    }
+
+    /// The message of field `name` in table row `row` (fields named `{name}_{row}`).
+    pub fn row(&self, name: &str, row: &usize) -> Option<&str> {
+        self.get(&format!("{name}_{row}"))
     }
 
     pub fn is_empty(&self) -> bool {

@@ -5,14 +5,20 @@ mod account;
 mod admin;
 mod auth;
 mod csrf;
+mod dashboard;
+mod documents;
 mod error;
 mod extract;
 mod form;
 mod health;
 mod home;
 mod members;
+mod notifications;
 mod orgs;
 mod page;
+mod plans;
+mod review;
+mod work;
 
 use std::time::Duration;
 
@@ -74,6 +80,74 @@ pub fn app(state: AppState) -> Router {
             "/members/{id}/edit",
             get(members::edit_page).post(members::update),
         )
+        .route(
+            "/orgs/{id}/plans/new",
+            get(plans::new_page).post(plans::create),
+        )
+        .route("/plans/{id}", get(plans::show))
+        .route(
+            "/plans/{id}/header",
+            get(plans::sections::header_page).post(plans::sections::save_header),
+        )
+        .route(
+            "/plans/{id}/basis",
+            get(plans::sections::basis_page).post(plans::sections::save_basis),
+        )
+        .route(
+            "/plans/{id}/texts/{section}",
+            get(plans::sections::texts_page).post(plans::sections::save_texts),
+        )
+        .route(
+            "/plans/{id}/recipients",
+            get(plans::sections::recipients_page).post(plans::sections::save_recipients),
+        )
+        .route(
+            "/plans/{id}/signature",
+            get(plans::sections::signature_page).post(plans::sections::save_signature),
+        )
+        .route(
+            "/plans/{id}/topics/new",
+            get(plans::topics::new_page).post(plans::topics::create),
+        )
+        .route(
+            "/topics/{id}",
+            get(plans::topics::edit_page).post(plans::topics::update),
+        )
+        .route("/topics/{id}/standard", post(plans::topics::standard))
+        .route("/topics/{id}/move", post(plans::topics::move_topic))
+        .route("/topics/{id}/delete", post(plans::topics::delete))
+        .route("/steps/{id}/mark", post(plans::progress::mark))
+        .route(
+            "/plans/{id}/adopt",
+            get(review::adopt_page).post(review::adopt),
+        )
+        .route("/plans/{id}/submit", post(review::submit))
+        .route("/plans/{id}/review", get(review::review_show))
+        .route("/plans/{id}/comments", post(review::comment))
+        .route("/plans/{id}/accept", post(review::accept))
+        .route("/plans/{id}/return", post(review::return_plan))
+        .route("/plans/{id}/issue", post(review::issue))
+        .route("/plans/{id}/pull", post(review::pull))
+        .route("/reviews", get(review::inbox))
+        .route("/plans/{id}/document", get(documents::plan_print))
+        .route("/plans/{id}/document.docx", get(documents::plan_docx))
+        .route("/plans/{id}/document.pdf", get(documents::plan_pdf))
+        .route("/revisions/{id}/document", get(documents::revision_print))
+        .route(
+            "/revisions/{id}/document.docx",
+            get(documents::revision_docx),
+        )
+        .route("/revisions/{id}/document.pdf", get(documents::revision_pdf))
+        .route("/me/work", get(work::show))
+        //
+        // notifications
+        .route("/notifications", get(notifications::list))
+        .route("/notifications/{id}/read", post(notifications::read))
+        .route("/notifications/read-all", post(notifications::read_all))
+        .route("/account/email", post(account::save_email))
+        .route("/admin/users/{id}/email", post(admin::set_email))
+        .route("/orgs/{id}/dashboard", get(dashboard::show))
+        .route("/orgs/{id}/dashboard.csv", get(dashboard::csv))
         .route("/admin/users", get(admin::users))
         .route(
             "/admin/users/new",

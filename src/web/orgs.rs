@@ -11,7 +11,7 @@ use super::auth::Auth;
 use super::form::{FieldErrors, rejected, render};
 use super::page::Page;
 use crate::AppState;
-use crate::db::{audit, members, orgs};
+use crate::db::{audit, members, orgs, plans, review};
 use crate::domain::member::Member;
 use crate::domain::org::{Abbreviation, Org, OrgDraft, OrgId, OrgKind, Year};
 use crate::domain::text::Line;
@@ -61,6 +61,10 @@ struct ShowPage {
     children: Vec<orgs::Child>,
     members: Vec<Member>,
     history: Vec<audit::Entry>,
+    plans: Vec<plans::Summary>,
+    /// Issued directive plans of the committees above a cell: (plan, year, committee).
+    directives: Vec<(i64, i32, String)>,
+    can_plan: bool,
     can_edit: bool,
     can_add_child: bool,
     can_manage_members: bool,
@@ -83,8 +87,24 @@ pub async fn show(
     } else {
         Vec::new()
     };
+    let plans = plans::list_for_org(&state.db, id).await?;
+    let mut directives = Vec::new();
+    if org.is_cell() {
+        for plan in review::directives_above(&state.db, &org, None).await? {
+            if let Some(plan) = plans::get(&state.db, plan).await? {
+                let committee = orgs::get(&state.db, plan.org_id)
+                    .await?
+                    .map(|o| o.name)
+                    .unwrap_or_default();
+                directives.push((plan.id, plan.year.get(), committee));
+            }
+        }
+    }
     render(&ShowPage {
         page: org_page(&state, &auth, &org, &org.name).await?,
+        can_plan: auth.actor.can_edit_plans(&org),
+        plans,
+        directives,
         can_add_child: auth.actor.can_add_org_under(&org),
         can_edit,
         can_manage_members,

@@ -14,6 +14,10 @@ pub struct Page {
 pub struct NavUser {
     pub name: String,
     pub is_admin: bool,
+    /// Reviews for a committee: the navigation links the review inbox.
+    pub reviewer: bool,
+    /// Unread notifications, shown beside "Thông báo".
+    pub unread: i64,
 }
 
 #[derive(Debug, Clone)]

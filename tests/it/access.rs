@@ -103,7 +103,24 @@ both! {
         let admin: &'static [Role] = &[Admin];
         let bad_org = [("name", ""), ("abbreviation", "C B")];
 
+                let plan = chuyende::db::plans::find(&app.db, cell_a, chuyende::domain::org::Year::new(2022).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
         let checks = vec![
+            get("/me/work".into(), SIGNED_IN),
+            get("/reviews".into(), SIGNED_IN),
+            get("/notifications".into(), SIGNED_IN),
+            post("/notifications/read-all".into(), &[], SIGNED_IN),
+            get(format!("/plans/{plan}"), cell_readers),
+            get(format!("/plans/{plan}/document"), cell_readers),
+            get(format!("/plans/{plan}/document.docx"), cell_readers),
+            get(format!("/plans/{plan}/texts/purposes"), &[SecretaryA, Admin]),
+            post(format!("/plans/{plan}/texts/purposes"), &[("version", "1"), ("text", "")], &[SecretaryA, Admin]),
+            get(format!("/plans/{plan}/adopt"), &[SecretaryA, Admin]),
+            get(format!("/orgs/{committee}/dashboard"), committee_staff),
+            get(format!("/orgs/{committee}/dashboard.csv"), committee_staff),
+            get(format!("/orgs/{committee}/plans/new"), committee_staff),
             get("/".into(), SIGNED_IN),
             get("/account/password".into(), SIGNED_IN),
             post("/account/password".into(), &[("current", "x")], SIGNED_IN),

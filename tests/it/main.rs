@@ -4,7 +4,13 @@ mod harness;
 
 mod access;
 mod auth;
+mod browser;
 mod cli;
+mod dashboard;
+mod documents;
 mod members;
 mod migrations;
+mod notifications;
 mod orgs;
+mod plans;
+mod review;

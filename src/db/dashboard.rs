@@ -1,0 +1,542 @@
+//! The committee dashboard: every cell below a committee with the state of its plan for a year.
+//!
+//! A page costs the same few queries whatever the size of the subtree — the mandated topics
+//! ([`mandated`]), the totals ([`totals`]) and the page of rows ([`rows`]) — each one scan of
+//! the subtree's cells (a range on `orgs.path`), with the per-plan figures computed by grouped
+//! subqueries restricted to the page's plans, never one query per row.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+
+use super::{Db, corrupt, on_pool, placeholders};
+use crate::domain::org::{Org, OrgId, Year};
+use crate::domain::plan::{PlanId, PlanStatus, TopicId};
+
+/// Where a cell stands with its plan for the year: no plan yet, or the plan's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellState {
+    None,
+    Plan(PlanStatus),
+}
+
+impl CellState {
+    /// The states a cell's plan can be in, in the order of its life; `issued` belongs to a
+    /// committee's directive plan, never to a cell's.
+    pub const ALL: [CellState; 6] = [
+        CellState::None,
+        CellState::Plan(PlanStatus::Draft),
+        CellState::Plan(PlanStatus::Adopted),
+        CellState::Plan(PlanStatus::Submitted),
+        CellState::Plan(PlanStatus::Returned),
+        CellState::Plan(PlanStatus::Accepted),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CellState::None => "none",
+            CellState::Plan(status) => status.as_str(),
+        }
+    }
+
+    /// `none` or the status of a cell's plan.
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CellState::None => "Chưa có kế hoạch",
+            CellState::Plan(status) => status.label(),
+        }
+    }
+}
+
+/// Mandated topic `topic`, and whether the cells wanted are those that included it in their
+/// plan for the year or those that did not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MandatedFilter {
+    pub topic: TopicId,
+    pub included: bool,
+}
+
+/// Which cells of the subtree a page or an export shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filter {
+    pub year: Year,
+    /// Only cells in this state; `None` for every state.
+    pub state: Option<CellState>,
+    /// Part of the cell's name, as typed (NFC, trimmed); empty for no search.
+    pub search: String,
+    pub mandated: Option<MandatedFilter>,
+}
+
+impl Filter {
+    pub fn year(year: Year) -> Self {
+        Self {
+            year,
+            state: None,
+            search: String::new(),
+            mandated: None,
+        }
+    }
+}
+
+/// The counts at the top of the dashboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Totals {
+    /// Every cell of the subtree, whatever the filters.
+    pub cells: i64,
+    /// Cells matching the search and the mandated-topic filter, per state, in
+    /// [`CellState::ALL`] order (zeros included). The state filter is not applied: these are
+    /// the numbers the state filter chooses between.
+    pub by_state: Vec<(CellState, i64)>,
+}
+
+impl Totals {
+    /// Cells matching the search and the mandated-topic filter, in every state.
+    pub fn matching(&self) -> i64 {
+        self.by_state.iter().map(|(_, n)| n).sum()
+    }
+
+    /// Cells the filter selects, its state included: the number of rows to paginate.
+    pub fn selected(&self, filter: &Filter) -> i64 {
+        match filter.state {
+            None => self.matching(),
+            Some(state) => self
+                .by_state
+                .iter()
+                .find(|(s, _)| *s == state)
+                .map_or(0, |(_, n)| *n),
+        }
+    }
+}
+
+/// One cell on the dashboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub cell_id: OrgId,
+    pub cell_name: String,
+    /// The unit directly above, which tells apart cells of the same name in a deep tree.
+    pub parent_id: Option<OrgId>,
+    pub parent_name: Option<String>,
+    pub plan_id: Option<PlanId>,
+    pub state: CellState,
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// Topics in quarters I–IV: the topic's quarter, or that of its session date.
+    pub quarters: [i64; 4],
+    /// Steps not done whose deadline has passed.
+    pub overdue: i64,
+}
+
+/// A topic of an issued directive plan of the committee or of a committee above it, with how
+/// many cells of the subtree included it in their plan for the year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MandatedTopic {
+    pub topic_id: TopicId,
+    pub title: String,
+    pub deadline_text: Option<String>,
+    pub plan_id: PlanId,
+    pub issuer_id: OrgId,
+    pub issuer_name: String,
+    pub included: i64,
+}
+
+/// When steps count as overdue, as of `today`: an exact-day step once its day has passed, a
+/// month step once its month has. Computed here and passed as parameters so that the SQL
+/// compares plain dates on both databases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Cutoffs {
+    /// Exact-day steps due before this are overdue.
+    day: NaiveDate,
+    /// Month steps (stored as the month's first day) due before this are overdue.
+    month: NaiveDate,
+}
+
+impl Cutoffs {
+    fn as_of(today: NaiveDate) -> Self {
+        Self {
+            day: today,
+            month: today.with_day(1).unwrap_or(today),
+        }
+    }
+}
+
+/// A query parameter, so that a statement assembled from optional conditions can bind its
+/// values in order on either backend.
+#[derive(Debug, Clone)]
+enum Param {
+    Text(String),
+    Int(i64),
+    Date(NaiveDate),
+}
+
+/// SQL text under construction with its numbered parameters.
+#[derive(Default)]
+struct Params(Vec<Param>);
+
+impl Params {
+    /// Adds a value and returns its placeholder (`$n`).
+    fn push(&mut self, value: Param) -> String {
+        self.0.push(value);
+        format!("${}", self.0.len())
+    }
+}
+
+macro_rules! bind_params {
+    ($query:expr, $params:expr) => {{
+        let mut query = $query;
+        for param in &$params.0 {
+            query = match param {
+                Param::Text(text) => query.bind(text.as_str()),
+                Param::Int(n) => query.bind(*n),
+                Param::Date(date) => query.bind(*date),
+            };
+        }
+        query
+    }};
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+fn dialect(db: &Db) -> Dialect {
+    match db {
+        Db::Sqlite(_) => Dialect::Sqlite,
+        Db::Postgres(_) => Dialect::Postgres,
+    }
+}
+
+/// Conditions on a cell `o` (with its plan for the year `p`, LEFT JOINed) beyond the subtree:
+/// the name search and the mandated-topic filter. `None` when there are none.
+fn selection(dialect: Dialect, filter: &Filter, params: &mut Params) -> Option<String> {
+    let mut conditions = Vec::new();
+    if !filter.search.is_empty() {
+        // Case-insensitive, on the name as stored (NFC, like the search text). Diacritics are
+        // NOT folded: "dinh an" does not find "Định An". SQLite's LOWER() folds ASCII only, so
+        // `LOWER(name) LIKE` would miss "Định" for "định"; there the search is a GLOB whose
+        // letters are classes of both cases ("[Đđ][iI]…"), which any SQLite matches.
+        // PostgreSQL folds every letter with LOWER() under a UTF-8 ctype (as deployed).
+        match dialect {
+            Dialect::Sqlite => {
+                let pattern = params.push(Param::Text(glob_pattern(&filter.search)));
+                conditions.push(format!("o.name GLOB {pattern}"));
+            }
+            Dialect::Postgres => {
+                let pattern = params.push(Param::Text(like_pattern(&filter.search)));
+                conditions.push(format!("LOWER(o.name) LIKE {pattern} ESCAPE '\\'"));
+            }
+        }
+    }
+    if let Some(mandated) = filter.mandated {
+        let topic = params.push(Param::Int(mandated.topic));
+        let not = if mandated.included { "" } else { "NOT " };
+        conditions.push(format!(
+            "{not}EXISTS (SELECT 1 FROM topics ct WHERE ct.plan_id = p.id \
+             AND ct.mandated_topic_id = {topic})"
+        ));
+    }
+    (!conditions.is_empty()).then(|| conditions.join(" AND "))
+}
+
+/// `%text%` in lower case, with LIKE's wildcards in the text escaped.
+fn like_pattern(search: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in search.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// `*text*` for SQLite's GLOB, each letter a class of its lower and upper case, GLOB's
+/// special characters made literal.
+fn glob_pattern(search: &str) -> String {
+    let mut pattern = String::from("*");
+    for c in search.chars() {
+        let lower = single(c.to_lowercase()).unwrap_or(c);
+        let upper = single(c.to_uppercase()).unwrap_or(c);
+        if lower != upper {
+            pattern.push('[');
+            pattern.push(lower);
+            pattern.push(upper);
+            pattern.push(']');
+        } else if matches!(c, '*' | '?' | '[') {
+            pattern.push('[');
+            pattern.push(c);
+            pattern.push(']');
+        } else {
+            pattern.push(c);
+        }
+    }
+    pattern.push('*');
+    pattern
+}
+
+/// The only char of a case mapping, if it maps to exactly one.
+fn single(mut chars: impl Iterator<Item = char>) -> Option<char> {
+    let first = chars.next()?;
+    chars.next().is_none().then_some(first)
+}
+
+/// `FROM … WHERE …` over the subtree's cells, each with its plan for the year (or none).
+fn cells_from(committee: &Org, year: Year, params: &mut Params) -> String {
+    let (lo, hi) = committee.path.subtree_range();
+    let lo = params.push(Param::Text(lo));
+    let hi = params.push(Param::Text(hi));
+    let year = params.push(Param::Int(i64::from(year.get())));
+    format!(
+        "FROM orgs o LEFT JOIN plans p ON p.org_id = o.id AND p.year = {year} \
+         WHERE o.kind = 'cell' AND o.path >= {lo} AND o.path < {hi}"
+    )
+}
+
+fn parse_state(code: &str) -> sqlx::Result<CellState> {
+    CellState::parse(code).ok_or_else(|| corrupt("plan status"))
+}
+
+/// The totals of the subtree: every cell, and per state the cells that match the search and
+/// the mandated-topic filter. One grouped query.
+pub async fn totals(db: &Db, committee: &Org, filter: &Filter) -> sqlx::Result<Totals> {
+    let mut params = Params::default();
+    let from = cells_from(committee, filter.year, &mut params);
+    let matching = match selection(dialect(db), filter, &mut params) {
+        Some(condition) => format!("SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"),
+        None => "COUNT(*)".into(),
+    };
+    let sql = format!(
+        "SELECT COALESCE(p.status, 'none') AS state, COUNT(*) AS cells, {matching} AS matching \
+         {from} GROUP BY COALESCE(p.status, 'none')"
+    );
+    let rows: Vec<(String, i64, i64)> =
+        on_pool!(db, pool => bind_params!(sqlx::query_as(&sql), params).fetch_all(pool).await)?;
+    let mut totals = Totals {
+        cells: 0,
+        by_state: CellState::ALL.iter().map(|s| (*s, 0)).collect(),
+    };
+    for (code, cells, matching) in rows {
+        totals.cells += cells;
+        // A committee's plan status ("issued") on a cell would be a hand-edited row: it is
+        // counted among the cells but in no state.
+        if let Some(entry) = totals.by_state.iter_mut().find(|(s, _)| s.as_str() == code) {
+            entry.1 += matching;
+        }
+    }
+    Ok(totals)
+}
+
+#[derive(sqlx::FromRow)]
+struct RowRecord {
+    cell_id: i64,
+    cell_name: String,
+    parent_id: Option<i64>,
+    parent_name: Option<String>,
+    plan_id: Option<i64>,
+    status: Option<String>,
+    submitted_at: Option<DateTime<Utc>>,
+    q1: i64,
+    q2: i64,
+    q3: i64,
+    q4: i64,
+    overdue: i64,
+}
+
+impl TryFrom<RowRecord> for Row {
+    type Error = sqlx::Error;
+
+    fn try_from(r: RowRecord) -> sqlx::Result<Row> {
+        Ok(Row {
+            cell_id: r.cell_id,
+            cell_name: r.cell_name,
+            parent_id: r.parent_id,
+            parent_name: r.parent_name,
+            plan_id: r.plan_id,
+            state: match &r.status {
+                None => CellState::None,
+                Some(code) => parse_state(code)?,
+            },
+            submitted_at: r.submitted_at,
+            quarters: [r.q1, r.q2, r.q3, r.q4],
+            overdue: r.overdue,
+        })
+    }
+}
+
+/// The quarter of topic `t`: its own, else that of its session date's month.
+fn quarter_of_topic(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::Sqlite => {
+            "COALESCE(t.quarter, (CAST(strftime('%m', t.session_on) AS INTEGER) + 2) / 3)"
+        }
+        Dialect::Postgres => {
+            "COALESCE(t.quarter, (CAST(EXTRACT(MONTH FROM t.session_on) AS INTEGER) + 2) / 3)"
+        }
+    }
+}
+
+/// The cells `filter` selects, by name then id, `limit` of them from `offset`; overdue steps
+/// as of `today`. One query: the page of cells first, then the topics and steps of the
+/// page's plans only, grouped per plan.
+pub async fn rows(
+    db: &Db,
+    committee: &Org,
+    filter: &Filter,
+    today: NaiveDate,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<Row>> {
+    let dialect = dialect(db);
+    let mut params = Params::default();
+    let mut page = format!(
+        "SELECT o.id AS cell_id, o.name AS cell_name, o.parent_id, p.id AS plan_id, \
+           p.status, p.submitted_at {}",
+        cells_from(committee, filter.year, &mut params)
+    );
+    if let Some(condition) = selection(dialect, filter, &mut params) {
+        page.push_str(&format!(" AND {condition}"));
+    }
+    match filter.state {
+        None => {}
+        Some(CellState::None) => page.push_str(" AND p.id IS NULL"),
+        Some(CellState::Plan(status)) => {
+            let status = params.push(Param::Text(status.as_str().into()));
+            page.push_str(&format!(" AND p.status = {status}"));
+        }
+    }
+    let limit = params.push(Param::Int(limit.max(0)));
+    let offset = params.push(Param::Int(offset.max(0)));
+    page.push_str(&format!(
+        " ORDER BY o.name, o.id LIMIT {limit} OFFSET {offset}"
+    ));
+    let cutoffs = Cutoffs::as_of(today);
+    let day = params.push(Param::Date(cutoffs.day));
+    let month = params.push(Param::Date(cutoffs.month));
+    let quarter = quarter_of_topic(dialect);
+    // The page is MATERIALIZED so that it is computed once, not once per use below.
+    let sql = format!(
+        "WITH page AS MATERIALIZED ({page}), \
+         quarters AS ( \
+           SELECT plan_id, \
+             SUM(CASE WHEN q = 1 THEN 1 ELSE 0 END) AS q1, \
+             SUM(CASE WHEN q = 2 THEN 1 ELSE 0 END) AS q2, \
+             SUM(CASE WHEN q = 3 THEN 1 ELSE 0 END) AS q3, \
+             SUM(CASE WHEN q = 4 THEN 1 ELSE 0 END) AS q4 \
+           FROM (SELECT t.plan_id, {quarter} AS q FROM topics t \
+                 WHERE t.plan_id IN (SELECT plan_id FROM page)) tq \
+           GROUP BY plan_id), \
+         overdue AS ( \
+           SELECT t.plan_id, COUNT(*) AS steps FROM steps s JOIN topics t ON t.id = s.topic_id \
+           WHERE t.plan_id IN (SELECT plan_id FROM page) \
+             AND s.done_on IS NULL AND s.due_on IS NOT NULL \
+             AND ((s.due_exact AND s.due_on < {day}) OR (NOT s.due_exact AND s.due_on < {month})) \
+           GROUP BY t.plan_id) \
+         SELECT page.cell_id, page.cell_name, page.parent_id, parent.name AS parent_name, \
+           page.plan_id, page.status, page.submitted_at, \
+           COALESCE(quarters.q1, 0) AS q1, COALESCE(quarters.q2, 0) AS q2, \
+           COALESCE(quarters.q3, 0) AS q3, COALESCE(quarters.q4, 0) AS q4, \
+           COALESCE(overdue.steps, 0) AS overdue \
+         FROM page \
+         LEFT JOIN orgs parent ON parent.id = page.parent_id \
+         LEFT JOIN quarters ON quarters.plan_id = page.plan_id \
+         LEFT JOIN overdue ON overdue.plan_id = page.plan_id \
+         ORDER BY page.cell_name, page.cell_id"
+    );
+    let records: Vec<RowRecord> =
+        on_pool!(db, pool => bind_params!(sqlx::query_as(&sql), params).fetch_all(pool).await)?;
+    records.into_iter().map(Row::try_from).collect()
+}
+
+/// Every cell `filter` selects, for an export.
+pub async fn all_rows(
+    db: &Db,
+    committee: &Org,
+    filter: &Filter,
+    today: NaiveDate,
+) -> sqlx::Result<Vec<Row>> {
+    rows(db, committee, filter, today, i64::MAX, 0).await
+}
+
+/// The topics of the issued directive plans for `year` of `committee` and of the committees
+/// above it, the highest committee first, each with how many cells of `committee`'s subtree
+/// pulled it into their own plan for that year. One query; the count per topic is an index
+/// lookup on `topics.mandated_topic_id`.
+pub async fn mandated(db: &Db, committee: &Org, year: Year) -> sqlx::Result<Vec<MandatedTopic>> {
+    let issuers = committee.path.ids();
+    if issuers.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (lo, hi) = committee.path.subtree_range();
+    let sql = format!(
+        "SELECT mt.id AS topic_id, mt.title, mt.deadline_text, dp.id AS plan_id, \
+           issuer.id AS issuer_id, issuer.name AS issuer_name, \
+           (SELECT COUNT(DISTINCT cp.org_id) FROM topics ct \
+              JOIN plans cp ON cp.id = ct.plan_id \
+              JOIN orgs co ON co.id = cp.org_id \
+            WHERE ct.mandated_topic_id = mt.id AND cp.year = $1 \
+              AND co.kind = 'cell' AND co.path >= $2 AND co.path < $3) AS included \
+         FROM plans dp \
+         JOIN orgs issuer ON issuer.id = dp.org_id \
+         JOIN topics mt ON mt.plan_id = dp.id \
+         WHERE dp.year = $1 AND dp.status = 'issued' AND issuer.kind = 'committee' \
+           AND dp.org_id IN ({}) \
+         ORDER BY LENGTH(issuer.path), dp.id, mt.position, mt.id",
+        placeholders(4, issuers.len())
+    );
+    type Record = (i64, String, Option<String>, i64, i64, String, i64);
+    let records: Vec<Record> = on_pool!(db, pool => {
+        let mut query = sqlx::query_as(&sql).bind(year.get()).bind(&lo).bind(&hi);
+        for id in &issuers {
+            query = query.bind(*id);
+        }
+        query.fetch_all(pool).await
+    })?;
+    Ok(records
+        .into_iter()
+        .map(
+            |(topic_id, title, deadline_text, plan_id, issuer_id, issuer_name, included)| {
+                MandatedTopic {
+                    topic_id,
+                    title,
+                    deadline_text,
+                    plan_id,
+                    issuer_id,
+                    issuer_name,
+                    included,
+                }
+            },
+        )
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_round_trip_and_exclude_issued() {
+        for state in CellState::ALL {
+            assert_eq!(CellState::parse(state.as_str()), Some(state));
+        }
+        assert_eq!(CellState::parse("issued"), None);
+        assert_eq!(CellState::None.label(), "Chưa có kế hoạch");
+    }
+
+    #[test]
+    fn search_patterns_match_both_cases_and_escape_wildcards() {
+        assert_eq!(glob_pattern("định 1"), "*[đĐ][ịỊ][nN][hH] 1*");
+        assert_eq!(glob_pattern("a*?[b]"), "*[aA][*][?][[][bB]]*");
+        assert_eq!(like_pattern("Mầm_50%"), "%mầm\\_50\\%%");
+    }
+
+    #[test]
+    fn cutoffs_are_today_and_the_first_of_the_month() {
+        let today = NaiveDate::from_ymd_opt(2025, 5, 17).unwrap();
+        let cutoffs = Cutoffs::as_of(today);
+        assert_eq!(cutoffs.day, today);
+        assert_eq!(cutoffs.month, NaiveDate::from_ymd_opt(2025, 5, 1).unwrap());
+    }
+}

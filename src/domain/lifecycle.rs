@@ -1,0 +1,165 @@
+//! The life of a plan: which transition is allowed from which state, and for whom.
+
+use chrono::NaiveDate;
+
+use super::Invalid;
+use super::plan::PlanStatus;
+
+/// A transition of a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// The cell adopts the plan at a meeting (thông qua chi bộ).
+    Adopt,
+    /// The cell reports it to its direct higher committee.
+    Submit,
+    /// The committee sends it back with comments.
+    Return,
+    /// The committee accepts it.
+    Accept,
+    /// A committee issues its own directive plan to the cells below.
+    Issue,
+}
+
+impl Action {
+    pub const ALL: [Action; 5] = [
+        Action::Adopt,
+        Action::Submit,
+        Action::Return,
+        Action::Accept,
+        Action::Issue,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Adopt => "adopt",
+            Action::Submit => "submit",
+            Action::Return => "return",
+            Action::Accept => "accept",
+            Action::Issue => "issue",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == code)
+    }
+
+    /// As the plan's timeline writes it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::Adopt => "Chi bộ thông qua kế hoạch",
+            Action::Submit => "Báo cáo cấp ủy cấp trên",
+            Action::Return => "Cấp trên trả lại, yêu cầu bổ sung",
+            Action::Accept => "Cấp trên duyệt",
+            Action::Issue => "Ban hành kế hoạch",
+        }
+    }
+
+    /// The state a plan must be in for the action, and the state it moves to.
+    pub fn transition(self, from: PlanStatus) -> Option<PlanStatus> {
+        use PlanStatus::*;
+        match (self, from) {
+            (Action::Adopt, Draft) => Some(Adopted),
+            // A returned plan is revised and sent again; it was adopted before.
+            (Action::Submit, Adopted | Returned) => Some(Submitted),
+            (Action::Return, Submitted) => Some(Returned),
+            (Action::Accept, Submitted) => Some(Accepted),
+            (Action::Issue, Draft) => Some(Issued),
+            _ => None,
+        }
+    }
+
+    /// Whether the cell's side (secretary, deputy) takes it, or the committee's (reviewers).
+    pub fn by_reviewer(self) -> bool {
+        matches!(self, Action::Return | Action::Accept)
+    }
+}
+
+/// The cell meeting at which a plan was adopted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Adoption {
+    pub meeting_on: NaiveDate,
+    pub present: u32,
+    pub total: u32,
+    pub votes_for: u32,
+    pub votes_against: u32,
+}
+
+impl Adoption {
+    /// Checks the figures of a meeting: nobody counted twice, and a majority of those present
+    /// in favour (a plan the meeting did not carry is not adopted). Errors name their field.
+    pub fn new(
+        meeting_on: NaiveDate,
+        present: u32,
+        total: u32,
+        votes_for: u32,
+        votes_against: u32,
+    ) -> Result<Self, (&'static str, Invalid)> {
+        if total == 0 {
+            return Err(("total", Invalid("Tổng số đảng viên phải lớn hơn 0.")));
+        }
+        if present > total {
+            return Err((
+                "present",
+                Invalid("Số có mặt không thể lớn hơn tổng số đảng viên."),
+            ));
+        }
+        if votes_for + votes_against > present {
+            return Err((
+                "votes_for",
+                Invalid("Số tán thành và không tán thành cộng lại vượt quá số có mặt."),
+            ));
+        }
+        if votes_for * 2 <= present {
+            return Err((
+                "votes_for",
+                Invalid("Kế hoạch chỉ được thông qua khi quá nửa số đảng viên có mặt tán thành."),
+            ));
+        }
+        Ok(Self {
+            meeting_on,
+            present,
+            total,
+            votes_for,
+            votes_against,
+        })
+    }
+
+    /// "Có mặt 8/9 đồng chí; 8 tán thành, 0 không tán thành."
+    pub fn summary(&self) -> String {
+        format!(
+            "Họp ngày {}: có mặt {}/{} đồng chí; {} tán thành, {} không tán thành.",
+            self.meeting_on.format("%d/%m/%Y"),
+            self.present,
+            self.total,
+            self.votes_for,
+            self.votes_against
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transitions_follow_the_path_of_a_plan() {
+        use PlanStatus::*;
+        assert_eq!(Action::Adopt.transition(Draft), Some(Adopted));
+        assert_eq!(Action::Submit.transition(Draft), None, "adopt first");
+        assert_eq!(Action::Submit.transition(Adopted), Some(Submitted));
+        assert_eq!(Action::Accept.transition(Adopted), None);
+        assert_eq!(Action::Return.transition(Submitted), Some(Returned));
+        assert_eq!(Action::Submit.transition(Returned), Some(Submitted));
+        assert_eq!(Action::Accept.transition(Accepted), None);
+        assert_eq!(Action::Issue.transition(Draft), Some(Issued));
+    }
+
+    #[test]
+    fn adoption_needs_a_majority_of_those_present() {
+        let day = NaiveDate::from_ymd_opt(2024, 1, 10).unwrap();
+        assert!(Adoption::new(day, 8, 9, 8, 0).is_ok());
+        assert_eq!(Adoption::new(day, 10, 9, 8, 0).unwrap_err().0, "present");
+        assert_eq!(Adoption::new(day, 8, 9, 4, 4).unwrap_err().0, "votes_for");
+        assert_eq!(Adoption::new(day, 8, 9, 6, 3).unwrap_err().0, "votes_for");
+    }
+}

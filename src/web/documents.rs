@@ -1,0 +1,142 @@
+//! The plan as the official KẾ HOẠCH: print view, DOCX and PDF, of the plan as it is now or of
+//! a submitted revision exactly as it was submitted.
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+
+use super::AppError;
+use super::auth::Auth;
+use super::extract::Path;
+use super::plans::readable_plan;
+use crate::AppState;
+use crate::db::review::{self, RevisionId};
+use crate::document::{self, Document};
+use crate::domain::org::Org;
+use crate::domain::plan::{Plan, PlanId};
+
+/// The document of a plan the actor may read, its file name, and where "back" goes.
+async fn live(
+    state: &AppState,
+    auth: &Auth,
+    id: PlanId,
+) -> Result<(Document, String, String), AppError> {
+    let (plan, org) = readable_plan(state, auth, id).await?;
+    Ok(built(&plan, &org, None, format!("/plans/{id}")))
+}
+
+/// The document of a submitted revision (readable by whoever may read its plan).
+async fn frozen(
+    state: &AppState,
+    auth: &Auth,
+    id: RevisionId,
+) -> Result<(Document, String, String), AppError> {
+    let revision = review::revision(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    readable_plan(state, auth, revision.plan_id).await?;
+    let snapshot = &revision.snapshot;
+    Ok(built(
+        &snapshot.plan,
+        &snapshot.org,
+        Some(revision.number),
+        format!("/plans/{}", revision.plan_id),
+    ))
+}
+
+fn built(
+    plan: &Plan,
+    org: &Org,
+    revision: Option<i32>,
+    back: String,
+) -> (Document, String, String) {
+    let mut stem = document::file_stem(plan, org);
+    if let Some(number) = revision {
+        stem.push_str(&format!("-lan-{number}"));
+    }
+    (document::plan::build(plan, org), stem, back)
+}
+
+fn print_view((doc, _, back): (Document, String, String)) -> Result<Response, AppError> {
+    Ok(Html(document::html::render(&doc, Some(&back))?).into_response())
+}
+
+/// A download: the file name is ASCII already; `filename*` repeats it for agents that prefer it.
+fn attachment(bytes: Vec<u8>, stem: &str, extension: &str, mime: &'static str) -> Response {
+    let name = format!("{stem}.{extension}");
+    let disposition = format!("attachment; filename=\"{name}\"; filename*=UTF-8''{name}");
+    (
+        [
+            (header::CONTENT_TYPE, mime.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+fn docx((doc, stem, _): (Document, String, String)) -> Result<Response, AppError> {
+    Ok(attachment(
+        document::docx::render(&doc)?,
+        &stem,
+        "docx",
+        DOCX,
+    ))
+}
+
+/// Typesetting takes tens of milliseconds of CPU: off the async workers.
+async fn pdf((doc, stem, _): (Document, String, String)) -> Result<Response, AppError> {
+    let bytes = tokio::task::spawn_blocking(move || document::pdf::render(&doc)).await??;
+    Ok(attachment(bytes, &stem, "pdf", "application/pdf"))
+}
+
+pub async fn plan_print(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<PlanId>,
+) -> Result<Response, AppError> {
+    print_view(live(&state, &auth, id).await?)
+}
+
+pub async fn plan_docx(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<PlanId>,
+) -> Result<Response, AppError> {
+    docx(live(&state, &auth, id).await?)
+}
+
+pub async fn plan_pdf(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<PlanId>,
+) -> Result<Response, AppError> {
+    pdf(live(&state, &auth, id).await?).await
+}
+
+pub async fn revision_print(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<RevisionId>,
+) -> Result<Response, AppError> {
+    print_view(frozen(&state, &auth, id).await?)
+}
+
+pub async fn revision_docx(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<RevisionId>,
+) -> Result<Response, AppError> {
+    docx(frozen(&state, &auth, id).await?)
+}
+
+pub async fn revision_pdf(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<RevisionId>,
+) -> Result<Response, AppError> {
+    pdf(frozen(&state, &auth, id).await?).await
+}

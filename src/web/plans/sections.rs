@@ -1,0 +1,747 @@
+//! Editing a plan part by part: number and date, basis, the paragraph sections, recipients,
+//! signature. Each form carries the plan version it was drawn from; see `db::plans::save`.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+
+use super::{active_members, conflict_message, editable_plan, plan_page};
+use crate::AppState;
+use crate::db::plans::{self, Edit, SaveError};
+use crate::domain::calendar::{parse_date, short_date};
+use crate::domain::member::Member;
+use crate::domain::org::Org;
+use crate::domain::plan::{
+    Authority, BasisDoc, BasisKind, DocNumber, Plan, PlanId, Recipient, Signature, SignerTitle,
+    TextSection, free_text, paragraphs,
+};
+use crate::domain::text::canonical;
+use crate::web::AppError;
+use crate::web::auth::Auth;
+use crate::web::extract::{Fields, Path};
+use crate::web::form::{FieldErrors, rejected, render};
+use crate::web::page::Page;
+
+/// What happened to a save, for the handler to show.
+pub enum Saved {
+    Done,
+    /// Not saved: the message to put above the form, which comes back as typed.
+    Refused(String),
+}
+
+/// Saves `edit` made from `version`; conflicts and vanished parts become a message.
+pub async fn apply(
+    state: &AppState,
+    auth: &Auth,
+    plan: PlanId,
+    version: i64,
+    edit: &Edit,
+) -> Result<Saved, AppError> {
+    match super::save_and_tell(state, auth.user_id(), plan, version, edit).await? {
+        Ok(_) => Ok(Saved::Done),
+        Err(SaveError::Conflict(changes)) => Ok(Saved::Refused(conflict_message(&changes))),
+        Err(SaveError::NumberTaken) => Ok(Saved::Refused(
+            "Số văn bản này đã dùng cho một kế hoạch khác trong nhiệm kỳ.".into(),
+        )),
+        Err(SaveError::Gone) => Ok(Saved::Refused(
+            "Phần này vừa bị người khác xóa; không còn gì để lưu.".into(),
+        )),
+        Err(SaveError::YearTaken) => Err(AppError::BadRequest),
+        Err(SaveError::Sqlx(error)) => Err(error.into()),
+    }
+}
+
+pub fn version_of(fields: &Fields) -> i64 {
+    fields.get("version").parse().unwrap_or(0)
+}
+
+/// Row numbers of a table form, in the order the user asked for (`{prefix}order_{n}`), then as
+/// shown.
+fn ordered_rows(fields: &Fields, prefix: &str) -> Vec<usize> {
+    let mut rows: Vec<(i64, usize)> = fields
+        .rows(&format!("{prefix}order_"))
+        .into_iter()
+        .map(|row| {
+            let order = fields
+                .get(&format!("{prefix}order_{row}"))
+                .trim()
+                .parse()
+                .unwrap_or(i64::MAX);
+            (order, row)
+        })
+        .collect();
+    rows.sort_unstable();
+    rows.into_iter().map(|(_, row)| row).collect()
+}
+
+fn after_save(plan: PlanId) -> Response {
+    Redirect::to(&format!("/plans/{plan}")).into_response()
+}
+
+/// Common frame of every section form.
+pub struct SectionFrame {
+    pub plan_id: PlanId,
+    pub version: i64,
+    /// Why the last submission was not saved.
+    pub refused: Option<String>,
+    /// The stored text of the part, shown when a conflict happened.
+    pub current: String,
+}
+
+async fn frame(
+    state: &AppState,
+    auth: &Auth,
+    cell: &Org,
+    plan: &Plan,
+    title: &str,
+) -> Result<(Page, SectionFrame), AppError> {
+    Ok((
+        plan_page(state, auth, cell, plan, title).await?,
+        SectionFrame {
+            plan_id: plan.id,
+            version: plan.version,
+            refused: None,
+            current: String::new(),
+        },
+    ))
+}
+
+/// The form comes back after a refused save: against the plan as it is now.
+async fn refused_frame(
+    state: &AppState,
+    auth: &Auth,
+    plan: PlanId,
+    title: &str,
+    message: String,
+    current: impl Fn(&Plan) -> String,
+) -> Result<(Page, SectionFrame), AppError> {
+    let (plan, cell) = editable_plan(state, auth, plan).await?;
+    let (page, mut frame) = frame(state, auth, &cell, &plan, title).await?;
+    frame.current = current(&plan);
+    frame.refused = Some(message);
+    Ok((page, frame))
+}
+
+// ---------------------------------------------------------------- number, date and subject
+
+#[derive(Template)]
+#[template(path = "plans/header.html")]
+struct HeaderPage {
+    page: Page,
+    frame: SectionFrame,
+    number: String,
+    place: String,
+    issued_on: String,
+    subject: String,
+    errors: FieldErrors,
+}
+
+const HEADER_TITLE: &str = "Số, ngày ban hành và trích yếu";
+
+fn header_text(plan: &Plan) -> String {
+    format!(
+        "Số {} · {}, {} · {}",
+        plan.number
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        plan.place,
+        plan.issued_on.map(short_date).unwrap_or_default(),
+        plan.subject
+    )
+}
+
+pub async fn header_page(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<PlanId>,
+) -> Result<Response, AppError> {
+    let (plan, cell) = editable_plan(&state, &auth, id).await?;
+    let (page, frame) = frame(&state, &auth, &cell, &plan, HEADER_TITLE).await?;
+    render(&HeaderPage {
+        page,
+        frame,
+        number: plan
+            .number
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        place: plan.place.clone(),
+        issued_on: plan.issued_on.map(short_date).unwrap_or_default(),
+        subject: plan.subject.clone(),
+        errors: FieldErrors::default(),
+    })
+}
+
+pub async fn save_header(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<PlanId>,
+    fields: Fields,
+) -> Result<Response, AppError> {
+    let (plan, cell) = editable_plan(&state, &auth, id).await?;
+    let mut errors = FieldErrors::default();
+    let number = errors
+        .check("number", DocNumber::parse(fields.get("number")))
+        .flatten();
+    let place = errors.check(
+        "place",
+        crate::domain::text::Line::parse(fields.get("place"), 100),
+    );
+    let issued_on: Option<Option<NaiveDate>> =
+        errors.check("issued_on", parse_date(fields.get("issued_on")));
+    let subject = errors.check(
+        "subject",
+        crate::domain::text::Line::parse(fields.get("subject"), 300),
+    );
+    if let (Some(number), Some(term)) = (&number, plans::term_start(&state.db, id).await?)
+        && plans::number_taken(&state.db, cell.id, term, number, id).await?
+    {
+        errors.add(
+            "number",
+            "Số này đã dùng cho một kế hoạch khác trong nhiệm kỳ.",
+        );
+    }
+    let mut refused = None;
+    if let (Some(place), Some(issued_on), Some(subject), true) =
+        (place, issued_on, subject, errors.is_empty())
+    {
+        let edit = Edit::Header {
+            number,
+            place: place.into_string(),
+            issued_on,
+            subject: subject.into_string(),
+        };
+        match apply(&state, &auth, id, version_of(&fields), &edit).await? {
+            Saved::Done => return Ok(after_save(id)),
+            Saved::Refused(message) => refused = Some(message),
+        }
+    }
+    let (page, frame) = match refused {
+        Some(message) => {
+            refused_frame(&state, &auth, id, HEADER_TITLE, message, header_text).await?
+        }
+        None => {
+            let (page, frame) = frame(&state, &auth, &cell, &plan, HEADER_TITLE).await?;
+            (
+                page,
+                SectionFrame {
+                    version: version_of(&fields),
+                    ..frame
+                },
+            )
+        }
+    };
+    rejected(&HeaderPage {
+        page,
+        frame,
+        number: fields.get("number").to_owned(),
+        place: fields.get("place").to_owned(),
+        issued_on: fields.get("issued_on").to_owned(),
+        subject: fields.get("subject").to_owned(),
+        errors,
+    })
+}
+
+// ---------------------------------------------------------------- basis
+
+pub struct BasisRow {
+    pub kind: String,
+    pub number: String,
+    pub date: String,
+    pub issuer: String,
+    pub subject: String,
+}
+
+#[derive(Template)]
+#[template(path = "plans/basis.html")]
+struct BasisPage {
+    page: Page,
+    frame: SectionFrame,
+    lead: String,
+    closing: String,
+    rows: Vec<BasisRow>,
+    kinds: [BasisKind; 9],
+    errors: FieldErrors,
+}
+
+const BASIS_TITLE: &str = "Căn cứ ban hành";
+
+fn basis_text(plan: &Plan) -> String {
+    let docs: Vec<String> = plan.basis.iter().map(BasisDoc::citation).collect();
+    format!(
+        "{} {}; {}",
+        plan.basis_lead,
+        docs.join("; "),
+        plan.basis_closing
+    )
+}
+
+fn with_blank_rows<T>(mut rows: Vec<T>, blank: impl Fn() -> T) -> Vec<T> {
+    rows.push(blank());
+    rows.push(blank());
+    rows
+}
+
+fn blank_basis() -> BasisRow {
+    BasisRow {
+        kind: BasisKind::Directive.as_str().into(),
+        number: String::new(),
+        date: String::new(),
+        issuer: String::new(),
+        subject: String::new(),
+    }
+}
+
+pub async fn basis_page(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<PlanId>,
+) -> Result<Response, AppError> {
+    let (plan, cell) = editable_plan(&state, &auth, id).await?;
+    let rows = plan
+        .basis
+        .iter()
+        .map(|doc| BasisRow {
+            kind: doc.kind.as_str().into(),
+            number: doc.number.clone(),
+            date: doc.date.map(short_date).unwrap_or_default(),
+            issuer: doc.issuer.clone(),
+            subject: doc.subject.clone(),
+        })
+        .collect();
+    let (page, frame) = frame(&state, &auth, &cell, &plan, BASIS_TITLE).await?;
+    render(&BasisPage {
+        page,
+        frame,
+        lead: plan.basis_lead.clone(),
+        closing: plan.basis_closing.clone(),
+        rows: with_blank_rows(rows, blank_basis),
+        kinds: BasisKind::ALL,
+        errors: FieldErrors::default(),
+    })
+}
+
+pub async fn save_basis(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<PlanId>,
+    fields: Fields,
+) -> Result<Response, AppError> {
+    let (plan, cell) = editable_plan(&state, &auth, id).await?;
+    let mut errors = FieldErrors::default();
+    let lead = errors.check("lead", free_text(fields.get("lead"), 2000));
+    let closing = errors.check("closing", free_text(fields.get("closing"), 2000));
+    let mut docs = Vec::new();
+    let mut typed = Vec::new();
+    for row in ordered_rows(&fields, "basis_") {
+        let get = |name: &str| fields.get(&format!("basis_{name}_{row}")).to_owned();
+        let entry = BasisRow {
+            kind: get("kind"),
+            number: get("number"),
+            date: get("date"),
+            issuer: get("issuer"),
+            subject: get("subject"),
+        };
+        let empty = [&entry.number, &entry.date, &entry.issuer, &entry.subject]
+            .iter()
+            .all(|v| v.trim().is_empty());
+        if !empty {
+            let shown = typed.len();
+            let kind = errors.check(format!("basis_kind_{shown}"), BasisKind::parse(&entry.kind));
+            let date = errors.check(format!("basis_date_{shown}"), parse_date(&entry.date));
+            if entry.number.trim().is_empty() {
+                errors.add(
+                    format!("basis_number_{shown}"),
+                    "Vui lòng nhập số, ký hiệu (ví dụ 05-CT/TW).",
+                );
+            }
+            if let (Some(kind), Some(date)) = (kind, date) {
+                docs.push(BasisDoc {
+                    kind,
+                    number: canonical(&entry.number),
+                    date,
+                    issuer: canonical(&entry.issuer),
+                    subject: canonical(&entry.subject),
+                });
+            }
+            typed.push(entry);
+        }
+    }
+    let mut refused = None;
+    if let (Some(lead), Some(closing), true) = (&lead, &closing, errors.is_empty()) {
+        let edit = Edit::Basis {
+            lead: lead.clone(),
+            docs,
+            closing: closing.clone(),
+        };
+        match apply(&state, &auth, id, version_of(&fields), &edit).await? {
+            Saved::Done => return Ok(after_save(id)),
+            Saved::Refused(message) => refused = Some(message),
+        }
+    }
+    let (page, frame) = match refused {
+        Some(message) => refused_frame(&state, &auth, id, BASIS_TITLE, message, basis_text).await?,
+        None => {
+            let (page, frame) = frame(&state, &auth, &cell, &plan, BASIS_TITLE).await?;
+            (
+                page,
+                SectionFrame {
+                    version: version_of(&fields),
+                    ..frame
+                },
+            )
+        }
+    };
+    rejected(&BasisPage {
+        page,
+        frame,
+        lead: fields.get("lead").to_owned(),
+        closing: fields.get("closing").to_owned(),
+        rows: with_blank_rows(typed, blank_basis),
+        kinds: BasisKind::ALL,
+        errors,
+    })
+}
+
+// ---------------------------------------------------------------- paragraph sections
+
+#[derive(Template)]
+#[template(path = "plans/texts.html")]
+struct TextsPage {
+    page: Page,
+    frame: SectionFrame,
+    section: TextSection,
+    text: String,
+    errors: FieldErrors,
+}
+
+fn section_of(code: &str) -> Result<TextSection, AppError> {
+    TextSection::parse(code).ok_or(AppError::NotFound)
+}
+
+pub async fn texts_page(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((id, code)): Path<(PlanId, String)>,
+) -> Result<Response, AppError> {
+    let section = section_of(&code)?;
+    let (plan, cell) = editable_plan(&state, &auth, id).await?;
+    let (page, frame) = frame(&state, &auth, &cell, &plan, section.label()).await?;
+    render(&TextsPage {
+        page,
+        frame,
+        text: section.of(&plan).join("\n"),
+        section,
+        errors: FieldErrors::default(),
+    })
+}
+
+pub async fn save_texts(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((id, code)): Path<(PlanId, String)>,
+    fields: Fields,
+) -> Result<Response, AppError> {
+    let section = section_of(&code)?;
+    let (plan, cell) = editable_plan(&state, &auth, id).await?;
+    let mut errors = FieldErrors::default();
+    let mut refused = None;
+    if let Some(list) = errors.check("text", paragraphs(fields.get("text"))) {
+        let edit = Edit::Texts {
+            section,
+            paragraphs: list,
+        };
+        match apply(&state, &auth, id, version_of(&fields), &edit).await? {
+            Saved::Done => return Ok(after_save(id)),
+            Saved::Refused(message) => refused = Some(message),
+        }
+    }
+    let (page, frame) = match refused {
+        Some(message) => {
+            refused_frame(&state, &auth, id, section.label(), message, |p| {
+                section.of(p).join("\n")
+            })
+            .await?
+        }
+        None => {
+            let (page, frame) = frame(&state, &auth, &cell, &plan, section.label()).await?;
+            (
+                page,
+                SectionFrame {
+                    version: version_of(&fields),
+                    ..frame
+                },
+            )
+        }
+    };
+    rejected(&TextsPage {
+        page,
+        frame,
+        section,
+        text: fields.get("text").to_owned(),
+        errors,
+    })
+}
+
+// ---------------------------------------------------------------- recipients
+
+pub struct RecipientRow {
+    pub name: String,
+    pub for_report: bool,
+}
+
+#[derive(Template)]
+#[template(path = "plans/recipients.html")]
+struct RecipientsPage {
+    page: Page,
+    frame: SectionFrame,
+    rows: Vec<RecipientRow>,
+    archive: String,
+    errors: FieldErrors,
+}
+
+const RECIPIENTS_TITLE: &str = "Nơi nhận";
+
+fn recipients_text(plan: &Plan) -> String {
+    let mut lines: Vec<String> = plan
+        .recipients
+        .iter()
+        .map(|r| {
+            format!(
+                "- {}{}",
+                r.name,
+                if r.for_report { " (để b/c)" } else { "" }
+            )
+        })
+        .collect();
+    lines.push(format!("- {}", plan.archive));
+    lines.join("\n")
+}
+
+fn blank_recipient() -> RecipientRow {
+    RecipientRow {
+        name: String::new(),
+        for_report: false,
+    }
+}
+
+pub async fn recipients_page(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<PlanId>,
+) -> Result<Response, AppError> {
+    let (plan, cell) = editable_plan(&state, &auth, id).await?;
+    let rows = plan
+        .recipients
+        .iter()
+        .map(|r| RecipientRow {
+            name: r.name.clone(),
+            for_report: r.for_report,
+        })
+        .collect();
+    let (page, frame) = frame(&state, &auth, &cell, &plan, RECIPIENTS_TITLE).await?;
+    render(&RecipientsPage {
+        page,
+        frame,
+        rows: with_blank_rows(rows, blank_recipient),
+        archive: plan.archive.clone(),
+        errors: FieldErrors::default(),
+    })
+}
+
+pub async fn save_recipients(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<PlanId>,
+    fields: Fields,
+) -> Result<Response, AppError> {
+    let (plan, cell) = editable_plan(&state, &auth, id).await?;
+    let mut errors = FieldErrors::default();
+    let mut typed = Vec::new();
+    for row in ordered_rows(&fields, "recipient_") {
+        let name = fields.get(&format!("recipient_name_{row}"));
+        if name.trim().is_empty() {
+            continue;
+        }
+        let shown = typed.len();
+        errors.check(format!("recipient_name_{shown}"), free_text(name, 300));
+        typed.push(RecipientRow {
+            name: name.to_owned(),
+            for_report: fields.get(&format!("recipient_report_{row}")) == "1",
+        });
+    }
+    let archive = errors.check(
+        "archive",
+        crate::domain::text::Line::parse(fields.get("archive"), 200),
+    );
+    let mut refused = None;
+    if let (Some(archive), true) = (&archive, errors.is_empty()) {
+        let edit = Edit::Recipients {
+            recipients: typed
+                .iter()
+                .map(|r| Recipient {
+                    name: canonical(&r.name),
+                    for_report: r.for_report,
+                })
+                .collect(),
+            archive: archive.as_str().to_owned(),
+        };
+        match apply(&state, &auth, id, version_of(&fields), &edit).await? {
+            Saved::Done => return Ok(after_save(id)),
+            Saved::Refused(message) => refused = Some(message),
+        }
+    }
+    let (page, frame) = match refused {
+        Some(message) => {
+            refused_frame(
+                &state,
+                &auth,
+                id,
+                RECIPIENTS_TITLE,
+                message,
+                recipients_text,
+            )
+            .await?
+        }
+        None => {
+            let (page, frame) = frame(&state, &auth, &cell, &plan, RECIPIENTS_TITLE).await?;
+            (
+                page,
+                SectionFrame {
+                    version: version_of(&fields),
+                    ..frame
+                },
+            )
+        }
+    };
+    rejected(&RecipientsPage {
+        page,
+        frame,
+        rows: with_blank_rows(typed, blank_recipient),
+        archive: fields.get("archive").to_owned(),
+        errors,
+    })
+}
+
+// ---------------------------------------------------------------- signature
+
+#[derive(Template)]
+#[template(path = "plans/signature.html")]
+struct SignaturePage {
+    page: Page,
+    frame: SectionFrame,
+    authority: String,
+    title: String,
+    signer: String,
+    signer_name: String,
+    members: Vec<Member>,
+    authorities: [Authority; 4],
+    titles: [SignerTitle; 2],
+    errors: FieldErrors,
+}
+
+const SIGNATURE_TITLE: &str = "Người ký";
+
+fn signature_text(plan: &Plan) -> String {
+    format!(
+        "{} · {} · {}",
+        plan.signature.authority.label(),
+        plan.signature.title.label(),
+        plan.signature.signer_name
+    )
+}
+
+pub async fn signature_page(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<PlanId>,
+) -> Result<Response, AppError> {
+    let (plan, cell) = editable_plan(&state, &auth, id).await?;
+    let (page, frame) = frame(&state, &auth, &cell, &plan, SIGNATURE_TITLE).await?;
+    render(&SignaturePage {
+        page,
+        frame,
+        authority: plan.signature.authority.as_str().into(),
+        title: plan.signature.title.as_str().into(),
+        signer: plan
+            .signature
+            .signer
+            .map(|m| m.to_string())
+            .unwrap_or_default(),
+        signer_name: plan.signature.signer_name.clone(),
+        members: active_members(&state, cell.id).await?,
+        authorities: Authority::ALL,
+        titles: SignerTitle::ALL,
+        errors: FieldErrors::default(),
+    })
+}
+
+pub async fn save_signature(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<PlanId>,
+    fields: Fields,
+) -> Result<Response, AppError> {
+    let (plan, cell) = editable_plan(&state, &auth, id).await?;
+    let members = active_members(&state, cell.id).await?;
+    let mut errors = FieldErrors::default();
+    let authority = errors.check("authority", Authority::parse(fields.get("authority")));
+    let title = errors.check("title", SignerTitle::parse(fields.get("title")));
+    let chosen = fields.get("signer");
+    let (signer, name) = if chosen.is_empty() {
+        (None, canonical(fields.get("signer_name")))
+    } else {
+        match members.iter().find(|m| m.id.to_string() == chosen) {
+            Some(member) => (Some(member.id), member.full_name.clone()),
+            None => {
+                errors.add("signer", "Người ký phải là đảng viên của chi bộ.");
+                (None, String::new())
+            }
+        }
+    };
+    if name.is_empty() && errors.get("signer").is_none() {
+        errors.add("signer_name", "Vui lòng chọn người ký hoặc ghi họ tên.");
+    }
+    let mut refused = None;
+    if let (Some(authority), Some(title), true) = (authority, title, errors.is_empty()) {
+        let edit = Edit::Signature(Signature {
+            authority,
+            title,
+            signer,
+            signer_name: name,
+        });
+        match apply(&state, &auth, id, version_of(&fields), &edit).await? {
+            Saved::Done => return Ok(after_save(id)),
+            Saved::Refused(message) => refused = Some(message),
+        }
+    }
+    let (page, frame) = match refused {
+        Some(message) => {
+            refused_frame(&state, &auth, id, SIGNATURE_TITLE, message, signature_text).await?
+        }
+        None => {
+            let (page, frame) = frame(&state, &auth, &cell, &plan, SIGNATURE_TITLE).await?;
+            (
+                page,
+                SectionFrame {
+                    version: version_of(&fields),
+                    ..frame
+                },
+            )
+        }
+    };
+    rejected(&SignaturePage {
+        page,
+        frame,
+        authority: fields.get("authority").to_owned(),
+        title: fields.get("title").to_owned(),
+        signer: chosen.to_owned(),
+        signer_name: fields.get("signer_name").to_owned(),
+        members,
+        authorities: Authority::ALL,
+        titles: SignerTitle::ALL,
+        errors,
+    })
+}

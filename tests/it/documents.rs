@@ -1,0 +1,134 @@
+//! The official documents over HTTP: who may download them, what the files are, and that a
+//! submitted revision's files never change.
+
+use std::io::Read;
+
+use reqwest::StatusCode;
+
+use crate::both;
+use crate::harness::TestApp;
+use chuyende::db::{plans, review};
+use chuyende::domain::org::Year;
+
+async fn kindergarten_2022(app: &TestApp) -> i64 {
+    plans::find(&app.db, app.demo.kindergarten.id, Year::new(2022).unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+async fn bytes(
+    browser: &crate::harness::Browser,
+    path: &str,
+) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+    let response = browser
+        .http
+        .get(format!("{}{path}", browser.base))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    (status, headers, response.bytes().await.unwrap().to_vec())
+}
+
+fn docx_document_xml(file: &[u8]) -> String {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(file)).expect("a zip file");
+    let mut xml = String::new();
+    archive
+        .by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml
+}
+
+fn pdf_text(file: &[u8]) -> String {
+    pdf_extract::extract_text_from_mem(file).expect("a readable PDF")
+}
+
+both! {
+    async fn the_three_formats_follow_the_plan_page_rules(app: TestApp) {
+        let plan = kindergarten_2022(&app).await;
+        let member = app.login("dangvien").await;
+
+        let print = member.get(&format!("/plans/{plan}/document")).await;
+        print.ok()
+            .contains("ĐẢNG BỘ XÃ ĐỊNH AN")
+            .contains("CHI BỘ MẦM NON ĐỊNH AN")
+            .contains("ĐẢNG CỘNG SẢN VIỆT NAM")
+            .contains("Số 01-KH/CB")
+            .contains("KẾ HOẠCH")
+            .contains("DỰ THẢO")
+            .contains("@page");
+
+        let (status, headers, docx) = bytes(&member, &format!("/plans/{plan}/document.docx")).await;
+        assert_eq!(status, StatusCode::OK);
+        let disposition = headers.get("content-disposition").unwrap().to_str().unwrap();
+        assert!(disposition.starts_with("attachment; filename=\"KH-01-CB-2022.docx\""), "{disposition}");
+        let xml = docx_document_xml(&docx);
+        assert!(xml.contains("Nguyễn Thị Ly"), "the assignee is in the DOCX");
+
+        let (status, headers, pdf) = bytes(&member, &format!("/plans/{plan}/document.pdf")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers.get("content-type").unwrap(), "application/pdf");
+        let text = pdf_text(&pdf);
+        assert!(text.contains("Bảo vệ và phòng, chống tai nạn thương tích"), "{text}");
+
+        // Outside the cell: no documents either.
+        let outsider = app.add_account("bithu.khoi", "Đặng Ngọc Sơn").await;
+        let son = app.member_id(app.demo.bloc_cell.id, "Đặng Ngọc Sơn").await;
+        chuyende::db::members::link_user(&app.db, son, outsider).await.unwrap();
+        let outsider = app.login("bithu.khoi").await;
+        for path in ["document", "document.docx", "document.pdf"] {
+            let (status, _, _) = bytes(&outsider, &format!("/plans/{plan}/{path}")).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+        }
+        let anonymous = app.browser();
+        assert_eq!(anonymous.get(&format!("/plans/{plan}/document.pdf")).await.status, StatusCode::SEE_OTHER);
+    }
+
+    async fn a_submitted_revision_keeps_its_files_whatever_is_edited_later(app: TestApp) {
+        let plan = kindergarten_2022(&app).await;
+        let secretary = app.login("bithu").await;
+        secretary.get(&format!("/plans/{plan}/adopt")).await;
+        secretary.post(&format!("/plans/{plan}/adopt"), &[
+            ("meeting_on", "10/01/2022"), ("present", "8"), ("total", "8"), ("votes_for", "8"), ("votes_against", "0"),
+        ]).await;
+        // Adopted: no longer a draft.
+        secretary.get(&format!("/plans/{plan}/document")).await.ok().lacks("DỰ THẢO");
+        secretary.get(&format!("/plans/{plan}")).await;
+        secretary.post(&format!("/plans/{plan}/submit"), &[]).await;
+        let revision = review::revisions(&app.db, plan).await.unwrap()[0].id;
+
+        let (_, headers, docx_before) = bytes(&secretary, &format!("/revisions/{revision}/document.docx")).await;
+        assert!(headers.get("content-disposition").unwrap().to_str().unwrap().contains("KH-01-CB-2022-lan-1.docx"));
+        let (_, _, pdf_before) = bytes(&secretary, &format!("/revisions/{revision}/document.pdf")).await;
+        let before_xml = docx_document_xml(&docx_before);
+        let before_pdf = pdf_text(&pdf_before);
+
+        // The cell edits its plan after submission.
+        let form = secretary.get(&format!("/plans/{plan}/texts/purposes")).await;
+        let marker = "name=\"version\" value=\"";
+        let start = form.body.find(marker).unwrap() + marker.len();
+        let version = &form.body[start..start + form.body[start..].find('"').unwrap()];
+        secretary.post(&format!("/plans/{plan}/texts/purposes"), &[("version", version), ("text", "Một mục đích viết sau khi báo cáo.")]).await;
+
+        let (_, _, docx_after) = bytes(&secretary, &format!("/revisions/{revision}/document.docx")).await;
+        let (_, _, pdf_after) = bytes(&secretary, &format!("/revisions/{revision}/document.pdf")).await;
+        assert_eq!(docx_document_xml(&docx_after), before_xml, "the revision's DOCX did not change");
+        assert_eq!(pdf_text(&pdf_after), before_pdf, "the revision's PDF did not change");
+        assert!(!before_xml.contains("Một mục đích viết sau khi báo cáo."));
+        // The live plan's document has the edit.
+        let (_, _, live) = bytes(&secretary, &format!("/plans/{plan}/document.docx")).await;
+        assert!(docx_document_xml(&live).contains("Một mục đích viết sau khi báo cáo."));
+        // The reviewer reads the revision's documents; a reviewer elsewhere does not.
+        let reviewer = app.login("danguy").await;
+        assert_eq!(bytes(&reviewer, &format!("/revisions/{revision}/document.pdf")).await.0, StatusCode::OK);
+        let elsewhere = app.add_account("danguy.khoi", "Cán bộ Khối").await;
+        chuyende::db::users::add_review(&app.db, elsewhere, app.demo.bloc.id, None).await.unwrap();
+        let elsewhere = app.login("danguy.khoi").await;
+        assert_eq!(bytes(&elsewhere, &format!("/revisions/{revision}/document.pdf")).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(secretary.get("/revisions/999999/document").await.status, StatusCode::NOT_FOUND);
+    }
+}
