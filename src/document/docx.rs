@@ -44,9 +44,6 @@ const INDENT: i32 = 567;
 const SPACE_AFTER: u32 = 120;
 const LINE_EXACT: i32 = 400;
 
-/// Widths of the timeline's columns, in percent of the text width.
-const TIMELINE_WIDTHS: [usize; 5] = [8, 38, 16, 24, 14];
-
 /// docx-rs cannot mark a row as a header row (`w:tblHeader`, repeated on every page), so the
 /// header row carries this height, which no other row has, and [`mark_header_rows`] swaps it
 /// for `w:tblHeader` in the XML.
@@ -167,7 +164,9 @@ fn add_block(word: Docx, block: &Block, tables: &mut usize) -> Docx {
         }
         Block::Table(table) => {
             *tables += 1;
-            word.add_table(timeline(table))
+            // Word puts the next paragraph flush under a table; leave 6 pt as between paragraphs.
+            let gap = Paragraph::new().line_spacing(tight_spacing().line(120).after(0));
+            word.add_table(timeline(table)).add_paragraph(gap)
         }
     }
 }
@@ -296,9 +295,10 @@ fn title_block(doc: &Document) -> Vec<Paragraph> {
 
 /// The timeline: a real Word table whose first row repeats on every page.
 fn timeline(table: &Table) -> WordTable {
-    let widths: Vec<usize> = TIMELINE_WIDTHS
+    let widths: Vec<usize> = table
+        .widths
         .iter()
-        .map(|percent| TEXT_WIDTH * percent / 100)
+        .map(|percent| TEXT_WIDTH * usize::from(*percent) / 100)
         .collect();
     let cell = |text: &str, width: usize, bold: bool, align: AlignmentType| {
         let mut run = WordRun::new().add_text(text).size(SIZE_TABLE);

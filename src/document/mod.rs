@@ -28,13 +28,14 @@ pub const DRAFT_MARK: &str = "DỰ THẢO";
 /// The heading of the recipients' list.
 pub const RECIPIENTS_HEADING: &str = "Nơi nhận:";
 
-/// The headings of the timeline table; renderers size the columns by position.
-pub const TIMELINE_COLUMNS: [&str; 5] = [
-    "TT",
-    "Nội dung thực hiện",
-    "Thời gian",
-    "Người thực hiện",
-    "Ghi chú",
+/// The headings of the timeline table and their widths in percent of the text width: wide
+/// enough that "Tháng 10/2022" stays on one line at 13 pt.
+pub const TIMELINE_COLUMNS: [(&str, u8); 5] = [
+    ("TT", 7),
+    ("Nội dung thực hiện", 35),
+    ("Thời gian", 20),
+    ("Người thực hiện", 25),
+    ("Ghi chú", 13),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -160,6 +161,8 @@ impl Section {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Table {
     pub columns: Vec<String>,
+    /// Column widths in percent of the text width, one per column.
+    pub widths: Vec<u8>,
     pub rows: Vec<Row>,
 }
 

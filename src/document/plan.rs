@@ -20,7 +20,7 @@ pub fn build(plan: &Plan, org: &Org) -> Document {
     let parts = [
         ("MỤC ĐÍCH, YÊU CẦU", aims(plan)),
         ("NỘI DUNG SINH HOẠT CHUYÊN ĐỀ", topics(plan)),
-        ("HÌNH THỨC TỔ CHỨC", format(plan)),
+        ("HÌNH THỨC TỔ CHỨC", organisation(plan)),
         (
             "PHÂN CÔNG CHUẨN BỊ VÀ THỜI GIAN THỰC HIỆN",
             timeline(plan).map(Block::Table).into_iter().collect(),
@@ -208,7 +208,7 @@ fn topic_time(plan: &Plan, topic: &Topic) -> Option<String> {
 }
 
 /// III. How sessions are run, then the study materials.
-fn format(plan: &Plan) -> Vec<Block> {
+fn organisation(plan: &Plan) -> Vec<Block> {
     let items = [
         ("Cách thức tổ chức", bullets(&plan.format)),
         ("Tài liệu học tập", bullets(&plan.materials)),
@@ -247,7 +247,8 @@ fn timeline(plan: &Plan) -> Option<Table> {
         }));
     }
     (!rows.is_empty()).then(|| Table {
-        columns: TIMELINE_COLUMNS.map(str::to_owned).to_vec(),
+        columns: TIMELINE_COLUMNS.map(|(title, _)| title.to_owned()).to_vec(),
+        widths: TIMELINE_COLUMNS.map(|(_, width)| width).to_vec(),
         rows,
     })
 }

@@ -3,10 +3,11 @@ use crate::document::fixtures::{self, assert_in_order};
 use crate::document::plan::build;
 
 /// The PDF's text as a reader would copy it, with every run of whitespace made one space
-/// (line breaks and justification put spaces where the layout needs them).
+/// (line breaks and justification put spaces where the layout needs them) and without the
+/// invisible break points of over-long words.
 fn text_of(pdf: &[u8]) -> String {
     let text = pdf_extract::extract_text_from_mem(pdf).expect("extractable text");
-    squash(&text)
+    squash(&text.replace('\u{200B}', ""))
 }
 
 fn squash(text: &str) -> String {
@@ -132,21 +133,22 @@ fn pages_after_the_first_are_numbered() {
 fn hostile_text_prints_literally() {
     let doc = build(&fixtures::hostile(), &fixtures::cell());
     let pdf = render(&doc).unwrap_or_default();
-    let text = text_of(&pdf);
+    // Compared without whitespace: the break points typst adds inside the over-long word throw
+    // pdf-extract's guesses of word spacing off (poppler's pdftotext reads it right), but every
+    // character must be there, in order, as typed.
+    let letters = |text: &str| -> String { text.chars().filter(|c| !c.is_whitespace()).collect() };
+    let text = letters(&text_of(&pdf));
     let h = fixtures::HOSTILE;
-    assert_in_order(
-        &text,
-        &[
-            format!("sinh hoạt {h}"),
-            format!("Chuyên đề 1: Chủ đề {h}"),
-            format!("Dòng hai {h}"),
-            format!("Việc {h}"),
-            format!("Người {h}"),
-            format!("- Nơi {h};"),
-            format!("Ký {h}"),
-        ],
-    );
-    // The long word may be broken across lines, but every letter is there in order.
-    let letters: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    assert!(letters.contains(&format!("côngviệc:{}.", fixtures::long_word())));
+    let long = fixtures::long_word();
+    let expected = [
+        format!("sinh hoạt {h}"),
+        format!("Chuyên đề 1: Chủ đề {h}"),
+        format!("Nội dung công việc: {long}."),
+        format!("Dòng hai {h}"),
+        format!("Việc {h}"),
+        format!("Người {h}"),
+        format!("- Nơi {h};"),
+        format!("Ký {h}"),
+    ];
+    assert_in_order(&text, &expected.map(|e| letters(&e)));
 }

@@ -1,0 +1,125 @@
+//! How long each format of the four-topic model plan (seed 003) takes to produce.
+//!
+//! `cargo bench --bench documents`. Each format is warmed up, then timed over `RUNS` runs;
+//! the table gives the median and the fastest. The PDF's very first run (fonts parsed, typst's
+//! library built) is timed on its own. typst memoises across compilations, so the PDF is also
+//! timed with the plan's subject changed on every run, as when a user edits and re-exports.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use chuyende::document::{self, Document};
+use chuyende::domain::org::{Org, OrgKind, OrgPath, Year};
+use chuyende::samples;
+
+const WARM_UP: usize = 5;
+const RUNS: usize = 50;
+
+fn cell() -> Org {
+    Org {
+        id: 1,
+        parent_id: None,
+        kind: OrgKind::Cell,
+        name: "Chi bộ Mầm non Định An".into(),
+        superior_name: "Đảng bộ xã Định An".into(),
+        abbreviation: "CB".into(),
+        place_name: "Định An".into(),
+        term_start: Year::new(2020).expect("a valid year"),
+        path: OrgPath::root(1),
+    }
+}
+
+fn model() -> Document {
+    let cell = cell();
+    let plan = samples::model_plan_2022(&cell, &|_| None, "Trần Thị Hồng Nhung");
+    document::plan::build(&plan, &cell)
+}
+
+/// Median and minimum of `RUNS` timed runs of `f(i)`, after `WARM_UP` untimed ones.
+fn measure(mut f: impl FnMut(usize)) -> (Duration, Duration) {
+    for i in 0..WARM_UP {
+        f(i);
+    }
+    let mut times: Vec<Duration> = (0..RUNS)
+        .map(|i| {
+            let start = Instant::now();
+            f(WARM_UP + i);
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    (times[RUNS / 2], times[0])
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2}", d.as_secs_f64() * 1000.0)
+}
+
+fn main() -> anyhow::Result<()> {
+    let doc = model();
+    let cell = cell();
+    let plan = samples::model_plan_2022(&cell, &|_| None, "Trần Thị Hồng Nhung");
+
+    let start = Instant::now();
+    let first_pdf = document::pdf::render(&doc)?;
+    let first = start.elapsed();
+
+    let mut rows = vec![(
+        "PDF, first run (fonts, library)".to_owned(),
+        first,
+        first,
+        first_pdf.len(),
+    )];
+
+    let html = document::html::render(&doc, None)?;
+    let (median, min) = measure(|_| {
+        black_box(document::html::render(black_box(&doc), None).ok());
+    });
+    rows.push(("Print view (HTML)".into(), median, min, html.len()));
+
+    let docx = document::docx::render(&doc)?;
+    let (median, min) = measure(|_| {
+        black_box(document::docx::render(black_box(&doc)).ok());
+    });
+    rows.push(("DOCX".into(), median, min, docx.len()));
+
+    let (median, min) = measure(|_| {
+        black_box(document::pdf::render(black_box(&doc)).ok());
+    });
+    rows.push(("PDF, same plan".into(), median, min, first_pdf.len()));
+
+    let (median, min) = measure(|i| {
+        let mut edited = plan.clone();
+        edited.subject = format!("sinh hoạt chuyên đề năm 2022 (bản {i})");
+        black_box(document::pdf::render(&document::plan::build(&edited, &cell)).ok());
+    });
+    rows.push((
+        "PDF, plan edited each run".into(),
+        median,
+        min,
+        first_pdf.len(),
+    ));
+
+    let (median, min) = measure(|_| {
+        black_box(document::plan::build(black_box(&plan), &cell));
+    });
+    rows.push(("Document model only".into(), median, min, 0));
+
+    println!(
+        "\nModel plan (seed 003, four topics, 20 timeline rows); {WARM_UP} warm-up runs, {RUNS} timed\n"
+    );
+    println!(
+        "{:<34} {:>12} {:>10} {:>10}",
+        "format", "median (ms)", "min (ms)", "bytes"
+    );
+    println!("{}", "-".repeat(69));
+    for (name, median, min, bytes) in rows {
+        println!(
+            "{name:<34} {:>12} {:>10} {:>10}",
+            ms(median),
+            ms(min),
+            bytes
+        );
+    }
+    Ok(())
+}
