@@ -462,8 +462,10 @@ pub async fn all_rows(
 
 /// The topics of the issued directive plans for `year` of `committee` and of the committees
 /// above it, the highest committee first, each with how many cells of `committee`'s subtree
-/// pulled it into their own plan for that year. One query; the count per topic is an index
-/// lookup on `topics.mandated_topic_id`.
+/// pulled it into their own plan for that year. One query; the count per topic starts from
+/// the index on `topics.mandated_topic_id`: written as CROSS JOINs because SQLite keeps that
+/// order (without statistics it would rather scan every plan of the year for each topic,
+/// 7× slower on 5,000 cells), while PostgreSQL treats them as plain joins and plans freely.
 pub async fn mandated(db: &Db, committee: &Org, year: Year) -> sqlx::Result<Vec<MandatedTopic>> {
     let issuers = committee.path.ids();
     if issuers.is_empty() {
@@ -473,10 +475,10 @@ pub async fn mandated(db: &Db, committee: &Org, year: Year) -> sqlx::Result<Vec<
     let sql = format!(
         "SELECT mt.id AS topic_id, mt.title, mt.deadline_text, dp.id AS plan_id, \
            issuer.id AS issuer_id, issuer.name AS issuer_name, \
-           (SELECT COUNT(DISTINCT cp.org_id) FROM topics ct \
-              JOIN plans cp ON cp.id = ct.plan_id \
-              JOIN orgs co ON co.id = cp.org_id \
-            WHERE ct.mandated_topic_id = mt.id AND cp.year = $1 \
+           (SELECT COUNT(DISTINCT cp.org_id) \
+            FROM topics ct CROSS JOIN plans cp CROSS JOIN orgs co \
+            WHERE cp.id = ct.plan_id AND co.id = cp.org_id \
+              AND ct.mandated_topic_id = mt.id AND cp.year = $1 \
               AND co.kind = 'cell' AND co.path >= $2 AND co.path < $3) AS included \
          FROM plans dp \
          JOIN orgs issuer ON issuer.id = dp.org_id \
