@@ -1,9 +1,15 @@
 //! The committee dashboard: every cell below a committee with the state of its plan for a year.
 //!
 //! A page costs the same few queries whatever the size of the subtree — the mandated topics
-//! ([`mandated`]), the totals ([`totals`]) and the page of rows ([`rows`]) — each one scan of
-//! the subtree's cells (a range on `orgs.path`), with the per-plan figures computed by grouped
-//! subqueries restricted to the page's plans, never one query per row.
+//! ([`mandated`], one query, two when there are any), the totals ([`totals`]) and the page of
+//! rows ([`rows`]) — each at most one scan of the subtree's cells (a range on `orgs.path`),
+//! with the per-plan figures computed by a grouped join restricted to the page's plans,
+//! never one query per row.
+//!
+//! The statements that scan a subtree are not kept as prepared statements (`persistent(false)`):
+//! PostgreSQL then plans each with the actual bounds of the subtree. A cached generic plan
+//! guesses that a `path` range holds 25 rows and picks nested loops that cost several times
+//! more on a committee with 5,000 cells; planning anew costs about a millisecond.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
@@ -312,8 +318,8 @@ pub async fn totals(db: &Db, committee: &Org, filter: &Filter) -> sqlx::Result<T
         "SELECT COALESCE(p.status, 'none') AS state, COUNT(*) AS cells, {matching} AS matching \
          {from} GROUP BY COALESCE(p.status, 'none')"
     );
-    let rows: Vec<(String, i64, i64)> =
-        on_pool!(db, pool => bind_params!(sqlx::query_as(&sql), params).fetch_all(pool).await)?;
+    let rows: Vec<(String, i64, i64)> = on_pool!(db, pool =>
+        bind_params!(sqlx::query_as(&sql).persistent(false), params).fetch_all(pool).await)?;
     let mut totals = Totals {
         cells: 0,
         by_state: CellState::ALL.iter().map(|s| (*s, 0)).collect(),
@@ -416,37 +422,39 @@ pub async fn rows(
     let day = params.push(Param::Date(cutoffs.day));
     let month = params.push(Param::Date(cutoffs.month));
     let quarter = quarter_of_topic(dialect);
-    // The page is MATERIALIZED so that it is computed once, not once per use below.
+    // The page is MATERIALIZED so that it is computed once, not once per use below. The
+    // figures are one grouped join from the page's plans to their topics and overdue steps
+    // (topics counted DISTINCT, since each repeats once per overdue step). Grouping on the
+    // page's plan ids, rather than a join per figure, keeps PostgreSQL's row estimates near
+    // the truth: two joins of grouped subqueries made it expect millions of rows for an export
+    // of 5,000 and spend a second compiling the query (JIT) to run it.
     let sql = format!(
         "WITH page AS MATERIALIZED ({page}), \
-         quarters AS ( \
-           SELECT plan_id, \
-             SUM(CASE WHEN q = 1 THEN 1 ELSE 0 END) AS q1, \
-             SUM(CASE WHEN q = 2 THEN 1 ELSE 0 END) AS q2, \
-             SUM(CASE WHEN q = 3 THEN 1 ELSE 0 END) AS q3, \
-             SUM(CASE WHEN q = 4 THEN 1 ELSE 0 END) AS q4 \
-           FROM (SELECT t.plan_id, {quarter} AS q FROM topics t \
-                 WHERE t.plan_id IN (SELECT plan_id FROM page)) tq \
-           GROUP BY plan_id), \
-         overdue AS ( \
-           SELECT t.plan_id, COUNT(*) AS steps FROM steps s JOIN topics t ON t.id = s.topic_id \
-           WHERE t.plan_id IN (SELECT plan_id FROM page) \
+         figures AS ( \
+           SELECT page.plan_id, \
+             COUNT(DISTINCT CASE WHEN {quarter} = 1 THEN t.id END) AS q1, \
+             COUNT(DISTINCT CASE WHEN {quarter} = 2 THEN t.id END) AS q2, \
+             COUNT(DISTINCT CASE WHEN {quarter} = 3 THEN t.id END) AS q3, \
+             COUNT(DISTINCT CASE WHEN {quarter} = 4 THEN t.id END) AS q4, \
+             COUNT(s.id) AS overdue \
+           FROM page \
+           JOIN topics t ON t.plan_id = page.plan_id \
+           LEFT JOIN steps s ON s.topic_id = t.id \
              AND s.done_on IS NULL AND s.due_on IS NOT NULL \
              AND ((s.due_exact AND s.due_on < {day}) OR (NOT s.due_exact AND s.due_on < {month})) \
-           GROUP BY t.plan_id) \
+           GROUP BY page.plan_id) \
          SELECT page.cell_id, page.cell_name, page.parent_id, parent.name AS parent_name, \
            page.plan_id, page.status, page.submitted_at, \
-           COALESCE(quarters.q1, 0) AS q1, COALESCE(quarters.q2, 0) AS q2, \
-           COALESCE(quarters.q3, 0) AS q3, COALESCE(quarters.q4, 0) AS q4, \
-           COALESCE(overdue.steps, 0) AS overdue \
+           COALESCE(figures.q1, 0) AS q1, COALESCE(figures.q2, 0) AS q2, \
+           COALESCE(figures.q3, 0) AS q3, COALESCE(figures.q4, 0) AS q4, \
+           COALESCE(figures.overdue, 0) AS overdue \
          FROM page \
          LEFT JOIN orgs parent ON parent.id = page.parent_id \
-         LEFT JOIN quarters ON quarters.plan_id = page.plan_id \
-         LEFT JOIN overdue ON overdue.plan_id = page.plan_id \
+         LEFT JOIN figures ON figures.plan_id = page.plan_id \
          ORDER BY page.cell_name, page.cell_id"
     );
-    let records: Vec<RowRecord> =
-        on_pool!(db, pool => bind_params!(sqlx::query_as(&sql), params).fetch_all(pool).await)?;
+    let records: Vec<RowRecord> = on_pool!(db, pool =>
+        bind_params!(sqlx::query_as(&sql).persistent(false), params).fetch_all(pool).await)?;
     records.into_iter().map(Row::try_from).collect()
 }
 
@@ -462,54 +470,82 @@ pub async fn all_rows(
 
 /// The topics of the issued directive plans for `year` of `committee` and of the committees
 /// above it, the highest committee first, each with how many cells of `committee`'s subtree
-/// pulled it into their own plan for that year. One query; the count per topic is an index
-/// lookup on `topics.mandated_topic_id`.
+/// pulled it into their own plan for that year.
+///
+/// Two queries at most: the topics (a few index lookups), then, if there are any, one pass
+/// over the subtree's cells counting them all at once. That pass is O(subtree) like the
+/// totals, whatever the number of topics or how many cells elsewhere pulled them; it is
+/// written with CROSS JOINs because SQLite keeps that order (cells by path, their plan, its
+/// topics) where, without statistics, it would rather start from every plan of the year;
+/// PostgreSQL treats them as plain joins and plans freely.
 pub async fn mandated(db: &Db, committee: &Org, year: Year) -> sqlx::Result<Vec<MandatedTopic>> {
     let issuers = committee.path.ids();
     if issuers.is_empty() {
         return Ok(Vec::new());
     }
-    let (lo, hi) = committee.path.subtree_range();
     let sql = format!(
-        "SELECT mt.id AS topic_id, mt.title, mt.deadline_text, dp.id AS plan_id, \
-           issuer.id AS issuer_id, issuer.name AS issuer_name, \
-           (SELECT COUNT(DISTINCT cp.org_id) FROM topics ct \
-              JOIN plans cp ON cp.id = ct.plan_id \
-              JOIN orgs co ON co.id = cp.org_id \
-            WHERE ct.mandated_topic_id = mt.id AND cp.year = $1 \
-              AND co.kind = 'cell' AND co.path >= $2 AND co.path < $3) AS included \
+        "SELECT mt.id, mt.title, mt.deadline_text, dp.id, issuer.id, issuer.name \
          FROM plans dp \
          JOIN orgs issuer ON issuer.id = dp.org_id \
          JOIN topics mt ON mt.plan_id = dp.id \
          WHERE dp.year = $1 AND dp.status = 'issued' AND issuer.kind = 'committee' \
            AND dp.org_id IN ({}) \
          ORDER BY LENGTH(issuer.path), dp.id, mt.position, mt.id",
-        placeholders(4, issuers.len())
+        placeholders(2, issuers.len())
     );
-    type Record = (i64, String, Option<String>, i64, i64, String, i64);
+    type Record = (i64, String, Option<String>, i64, i64, String);
     let records: Vec<Record> = on_pool!(db, pool => {
-        let mut query = sqlx::query_as(&sql).bind(year.get()).bind(&lo).bind(&hi);
+        let mut query = sqlx::query_as(&sql).bind(year.get());
         for id in &issuers {
             query = query.bind(*id);
         }
         query.fetch_all(pool).await
     })?;
-    Ok(records
+    let mut topics: Vec<MandatedTopic> = records
         .into_iter()
         .map(
-            |(topic_id, title, deadline_text, plan_id, issuer_id, issuer_name, included)| {
-                MandatedTopic {
-                    topic_id,
-                    title,
-                    deadline_text,
-                    plan_id,
-                    issuer_id,
-                    issuer_name,
-                    included,
-                }
+            |(topic_id, title, deadline_text, plan_id, issuer_id, issuer_name)| MandatedTopic {
+                topic_id,
+                title,
+                deadline_text,
+                plan_id,
+                issuer_id,
+                issuer_name,
+                included: 0,
             },
         )
-        .collect())
+        .collect();
+    if topics.is_empty() {
+        return Ok(topics);
+    }
+
+    let (lo, hi) = committee.path.subtree_range();
+    let sql = format!(
+        "SELECT ct.mandated_topic_id, COUNT(DISTINCT cp.org_id) \
+         FROM orgs co CROSS JOIN plans cp CROSS JOIN topics ct \
+         WHERE co.kind = 'cell' AND co.path >= $1 AND co.path < $2 \
+           AND cp.org_id = co.id AND cp.year = $3 AND ct.plan_id = cp.id \
+           AND ct.mandated_topic_id IN ({}) \
+         GROUP BY ct.mandated_topic_id",
+        placeholders(4, topics.len())
+    );
+    let counts: Vec<(i64, i64)> = on_pool!(db, pool => {
+        let mut query = sqlx::query_as(&sql)
+            .persistent(false)
+            .bind(&lo)
+            .bind(&hi)
+            .bind(year.get());
+        for topic in &topics {
+            query = query.bind(topic.topic_id);
+        }
+        query.fetch_all(pool).await
+    })?;
+    for (topic_id, cells) in counts {
+        if let Some(topic) = topics.iter_mut().find(|t| t.topic_id == topic_id) {
+            topic.included = cells;
+        }
+    }
+    Ok(topics)
 }
 
 #[cfg(test)]

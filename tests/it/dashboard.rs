@@ -62,7 +62,9 @@ async fn plan_2022(app: &TestApp, org: &Org, kindergarten: bool) -> Plan {
 }
 
 /// (name, parent: 'A' | 'B' | '1' for B1, state in 2022 or "none", submitted on)
-const CELLS: [(&str, char, &str, Option<(u32, u32)>); 12] = [
+type CellSeed = (&'static str, char, &'static str, Option<(u32, u32)>);
+
+const CELLS: [CellSeed; 12] = [
     ("Chi bộ An Bình", 'A', "submitted", Some((3, 10))),
     ("Chi bộ Bến Tre", 'A', "draft", None),
     ("Chi bộ Định Hòa", 'A', "accepted", Some((2, 1))),
