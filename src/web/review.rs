@@ -21,7 +21,6 @@ use crate::domain::notification::Notice;
 use crate::domain::org::Org;
 use crate::domain::plan::free_text;
 use crate::domain::plan::{Plan, PlanId, PlanStatus, Topic, TopicSource};
-use crate::domain::plan_check;
 use crate::domain::plan_parts::{self, Part, PartChange};
 
 /// Records a transition, or explains in a notice why it did not happen.
@@ -49,13 +48,8 @@ fn to_plan(id: PlanId) -> Response {
 
 /// Blocking errors of the plan as it is now.
 async fn blocking(state: &AppState, plan: &Plan, org: &Org) -> Result<Vec<String>, AppError> {
-    let taken = match (&plan.number, plans::term_start(&state.db, plan.id).await?) {
-        (Some(number), Some(term)) => {
-            plans::number_taken(&state.db, plan.org_id, term, number, plan.id).await?
-        }
-        _ => false,
-    };
-    Ok(plan_check::check(plan, taken, !org.is_cell())
+    Ok(super::plans::findings(state, plan, org)
+        .await?
         .into_iter()
         .filter(|f| f.is_blocking())
         .map(|f| f.message)
@@ -549,6 +543,38 @@ pub fn pulled_topic(
     topic
 }
 
+/// Takes the mandated topics (all of them, or only `wanted`) that `plan` does not have yet
+/// into it, one save each, and returns how many were added.
+pub async fn pull_mandated(
+    state: &AppState,
+    by: Option<crate::domain::user::UserId>,
+    plan: &Plan,
+    cell: &Org,
+    wanted: Option<&str>,
+) -> Result<usize, AppError> {
+    let members = super::plans::active_members(state, cell.id).await?;
+    let mut version = plan.version;
+    let mut added = 0;
+    for mandated in mandated_for(state, plan, cell).await? {
+        let chosen = wanted.is_none_or(|id| id == mandated.topic.id.to_string());
+        if mandated.included || !chosen {
+            continue;
+        }
+        let topic = pulled_topic(&mandated, plan, &members);
+        let edit = Edit::AddTopic(topic);
+        match super::plans::save_and_tell(state, by, plan.id, version, &edit).await? {
+            // Each save bumps the version; the next one starts from it.
+            Ok(new_version) => {
+                version = new_version;
+                added += 1;
+            }
+            Err(SaveError::Sqlx(error)) => return Err(error.into()),
+            Err(_) => {}
+        }
+    }
+    Ok(added)
+}
+
 /// Pulls one mandated topic (`topic` field) or all of them (`all`) into the cell's plan.
 pub async fn pull(
     State(state): State<AppState>,
@@ -557,32 +583,8 @@ pub async fn pull(
     fields: Fields,
 ) -> Result<Response, AppError> {
     let (plan, cell) = own_cell_plan(&state, &auth, id).await?;
-    let members = super::plans::active_members(&state, cell.id).await?;
-    let wanted = fields.get("topic");
-    let mut added = 0;
-    for mandated in mandated_for(&state, &plan, &cell).await? {
-        if mandated.included || (wanted != "all" && wanted != mandated.topic.id.to_string()) {
-            continue;
-        }
-        let topic = pulled_topic(&mandated, &plan, &members);
-        let version = plans::get(&state.db, id)
-            .await?
-            .map(|p| p.version)
-            .unwrap_or(0);
-        match super::plans::save_and_tell(
-            &state,
-            auth.user_id(),
-            id,
-            version,
-            &Edit::AddTopic(topic),
-        )
-        .await?
-        {
-            Ok(_) => added += 1,
-            Err(SaveError::Sqlx(error)) => return Err(error.into()),
-            Err(_) => {}
-        }
-    }
+    let wanted = Some(fields.get("topic")).filter(|topic| *topic != "all");
+    let added = pull_mandated(&state, auth.user_id(), &plan, &cell, wanted).await?;
     auth.notify(&format!(
         "Đã đưa {added} chuyên đề cấp trên giao vào kế hoạch."
     ))

@@ -100,6 +100,18 @@ pub fn conflict_message(changes: &[Change]) -> String {
     )
 }
 
+/// The plan's warnings and blocking errors, with what only storage knows: whether another
+/// plan of the issuer's term already carries its number.
+pub async fn findings(state: &AppState, plan: &Plan, org: &Org) -> Result<Vec<Finding>, AppError> {
+    let number_taken = match (&plan.number, plans::term_start(&state.db, plan.id).await?) {
+        (Some(number), Some(term)) => {
+            plans::number_taken(&state.db, org.id, term, number, plan.id).await?
+        }
+        _ => false,
+    };
+    Ok(plan_check::check(plan, number_taken, !org.is_cell()))
+}
+
 #[derive(Template)]
 #[template(path = "plans/show.html")]
 struct ShowPage {
@@ -158,12 +170,6 @@ pub async fn show(
     Path(id): Path<PlanId>,
 ) -> Result<Response, AppError> {
     let (plan, cell) = readable_plan(&state, &auth, id).await?;
-    let number_taken = match (&plan.number, plans::term_start(&state.db, id).await?) {
-        (Some(number), Some(term)) => {
-            plans::number_taken(&state.db, cell.id, term, number, id).await?
-        }
-        _ => false,
-    };
     let date_line = plan
         .issued_on
         .map(|d| date_line(&plan.place, d))
@@ -189,7 +195,7 @@ pub async fn show(
         comments: review::comments(&state.db, id).await?,
         revisions: review::revisions(&state.db, id).await?,
         mandated,
-        findings: plan_check::check(&plan, number_taken, !cell.is_cell()),
+        findings: findings(&state, &plan, &cell).await?,
         history: plans::history(&state.db, id).await?,
         date_line,
         plan,
@@ -316,8 +322,11 @@ pub async fn create(
     };
     match plans::create(&state.db, &plan, term, auth.user_id()).await {
         Ok(plan_id) => {
-            if form.mandated.is_some() && cell.is_cell() {
-                pull_all_mandated(&state, &auth, plan_id, &cell).await?;
+            if form.mandated.is_some()
+                && cell.is_cell()
+                && let Some(plan) = plans::get(&state.db, plan_id).await?
+            {
+                super::review::pull_mandated(&state, auth.user_id(), &plan, &cell, None).await?;
             }
             auth.notify(&format!("Đã lập kế hoạch năm {year}.")).await?;
             Ok(Redirect::to(&format!("/plans/{plan_id}")).into_response())
@@ -335,39 +344,6 @@ pub async fn create(
         }
         Err(error) => Err(anyhow::Error::new(error).into()),
     }
-}
-
-/// Takes every topic the committees above mandate for the plan's year into the plan.
-async fn pull_all_mandated(
-    state: &AppState,
-    auth: &Auth,
-    plan_id: PlanId,
-    cell: &Org,
-) -> Result<(), AppError> {
-    let members = active_members(state, cell.id).await?;
-    let Some(plan) = plans::get(&state.db, plan_id).await? else {
-        return Ok(());
-    };
-    for mandated in super::review::mandated_for(state, &plan, cell).await? {
-        if mandated.included {
-            continue;
-        }
-        let topic = super::review::pulled_topic(&mandated, &plan, &members);
-        let version = plans::get(&state.db, plan_id)
-            .await?
-            .map(|p| p.version)
-            .unwrap_or(0);
-        save_and_tell(
-            state,
-            auth.user_id(),
-            plan_id,
-            version,
-            &plans::Edit::AddTopic(topic),
-        )
-        .await?
-        .map_err(anyhow::Error::new)?;
-    }
-    Ok(())
 }
 
 /// Who is assigned to what in a plan: (step or topic, member) pairs. Steps and topics are

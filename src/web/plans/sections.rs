@@ -107,20 +107,37 @@ async fn frame(
     ))
 }
 
-/// The form comes back after a refused save: against the plan as it is now.
-async fn refused_frame(
+/// The frame of a form that comes back unsaved. After a refused save it is drawn against the
+/// plan as it is now, with the stored text of the part shown; after invalid input, as before,
+/// keeping the version the user started from so a later conflict is still noticed.
+async fn returned_frame(
     state: &AppState,
     auth: &Auth,
-    plan: PlanId,
+    (cell, plan): (&Org, &Plan),
     title: &str,
-    message: String,
+    fields: &Fields,
+    refused: Option<String>,
     current: impl Fn(&Plan) -> String,
 ) -> Result<(Page, SectionFrame), AppError> {
-    let (plan, cell) = editable_plan(state, auth, plan).await?;
-    let (page, mut frame) = frame(state, auth, &cell, &plan, title).await?;
-    frame.current = current(&plan);
-    frame.refused = Some(message);
-    Ok((page, frame))
+    match refused {
+        Some(message) => {
+            let (plan, cell) = editable_plan(state, auth, plan.id).await?;
+            let (page, mut frame) = frame(state, auth, &cell, &plan, title).await?;
+            frame.current = current(&plan);
+            frame.refused = Some(message);
+            Ok((page, frame))
+        }
+        None => {
+            let (page, frame) = frame(state, auth, cell, plan, title).await?;
+            Ok((
+                page,
+                SectionFrame {
+                    version: version_of(fields),
+                    ..frame
+                },
+            ))
+        }
+    }
 }
 
 // ---------------------------------------------------------------- number, date and subject
@@ -218,21 +235,16 @@ pub async fn save_header(
             Saved::Refused(message) => refused = Some(message),
         }
     }
-    let (page, frame) = match refused {
-        Some(message) => {
-            refused_frame(&state, &auth, id, HEADER_TITLE, message, header_text).await?
-        }
-        None => {
-            let (page, frame) = frame(&state, &auth, &cell, &plan, HEADER_TITLE).await?;
-            (
-                page,
-                SectionFrame {
-                    version: version_of(&fields),
-                    ..frame
-                },
-            )
-        }
-    };
+    let (page, frame) = returned_frame(
+        &state,
+        &auth,
+        (&cell, &plan),
+        HEADER_TITLE,
+        &fields,
+        refused,
+        header_text,
+    )
+    .await?;
     rejected(&HeaderPage {
         page,
         frame,
@@ -381,19 +393,16 @@ pub async fn save_basis(
             Saved::Refused(message) => refused = Some(message),
         }
     }
-    let (page, frame) = match refused {
-        Some(message) => refused_frame(&state, &auth, id, BASIS_TITLE, message, basis_text).await?,
-        None => {
-            let (page, frame) = frame(&state, &auth, &cell, &plan, BASIS_TITLE).await?;
-            (
-                page,
-                SectionFrame {
-                    version: version_of(&fields),
-                    ..frame
-                },
-            )
-        }
-    };
+    let (page, frame) = returned_frame(
+        &state,
+        &auth,
+        (&cell, &plan),
+        BASIS_TITLE,
+        &fields,
+        refused,
+        basis_text,
+    )
+    .await?;
     rejected(&BasisPage {
         page,
         frame,
@@ -458,24 +467,16 @@ pub async fn save_texts(
             Saved::Refused(message) => refused = Some(message),
         }
     }
-    let (page, frame) = match refused {
-        Some(message) => {
-            refused_frame(&state, &auth, id, section.label(), message, |p| {
-                section.of(p).join("\n")
-            })
-            .await?
-        }
-        None => {
-            let (page, frame) = frame(&state, &auth, &cell, &plan, section.label()).await?;
-            (
-                page,
-                SectionFrame {
-                    version: version_of(&fields),
-                    ..frame
-                },
-            )
-        }
-    };
+    let (page, frame) = returned_frame(
+        &state,
+        &auth,
+        (&cell, &plan),
+        section.label(),
+        &fields,
+        refused,
+        |p| section.of(p).join("\n"),
+    )
+    .await?;
     rejected(&TextsPage {
         page,
         frame,
@@ -593,29 +594,16 @@ pub async fn save_recipients(
             Saved::Refused(message) => refused = Some(message),
         }
     }
-    let (page, frame) = match refused {
-        Some(message) => {
-            refused_frame(
-                &state,
-                &auth,
-                id,
-                RECIPIENTS_TITLE,
-                message,
-                recipients_text,
-            )
-            .await?
-        }
-        None => {
-            let (page, frame) = frame(&state, &auth, &cell, &plan, RECIPIENTS_TITLE).await?;
-            (
-                page,
-                SectionFrame {
-                    version: version_of(&fields),
-                    ..frame
-                },
-            )
-        }
-    };
+    let (page, frame) = returned_frame(
+        &state,
+        &auth,
+        (&cell, &plan),
+        RECIPIENTS_TITLE,
+        &fields,
+        refused,
+        recipients_text,
+    )
+    .await?;
     rejected(&RecipientsPage {
         page,
         frame,
@@ -717,21 +705,16 @@ pub async fn save_signature(
             Saved::Refused(message) => refused = Some(message),
         }
     }
-    let (page, frame) = match refused {
-        Some(message) => {
-            refused_frame(&state, &auth, id, SIGNATURE_TITLE, message, signature_text).await?
-        }
-        None => {
-            let (page, frame) = frame(&state, &auth, &cell, &plan, SIGNATURE_TITLE).await?;
-            (
-                page,
-                SectionFrame {
-                    version: version_of(&fields),
-                    ..frame
-                },
-            )
-        }
-    };
+    let (page, frame) = returned_frame(
+        &state,
+        &auth,
+        (&cell, &plan),
+        SIGNATURE_TITLE,
+        &fields,
+        refused,
+        signature_text,
+    )
+    .await?;
     rejected(&SignaturePage {
         page,
         frame,
