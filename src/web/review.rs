@@ -400,16 +400,36 @@ pub async fn accept(
 ) -> Result<Response, AppError> {
     let (plan, cell) = reviewable(&state, &auth, id).await?;
     let comment = free_text(fields.get("comment"), 5000).unwrap_or_default();
+    decide(&state, &auth, (&plan, &cell), Action::Accept, &comment).await
+}
+
+/// Records a reviewer's decision (accept or return) and tells the cell's leaders.
+async fn decide(
+    state: &AppState,
+    auth: &Auth,
+    (plan, cell): (&Plan, &Org),
+    action: Action,
+    comment: &str,
+) -> Result<Response, AppError> {
     let step = Transition {
-        action: Action::Accept,
-        comment: &comment,
+        action,
+        comment,
         adoption: None,
         snapshot: None,
     };
-    if record(&state, &auth, id, &step).await? {
-        let committee = committee_name(&state, &cell).await?;
-        tell_cell(&state, &cell, &Notice::accepted(&committee, plan.year, id)).await?;
-        auth.notify("Đã duyệt kế hoạch.").await?;
+    if record(state, auth, plan.id, &step).await? {
+        let committee = committee_name(state, cell).await?;
+        let (notice, done) = if action == Action::Accept {
+            (
+                Notice::accepted(&committee, plan.year, plan.id),
+                "Đã duyệt kế hoạch.",
+            )
+        } else {
+            let notice = Notice::returned(&committee, plan.year, plan.id);
+            (notice, "Đã trả lại kế hoạch cho chi bộ.")
+        };
+        tell_cell(state, cell, &notice).await?;
+        auth.notify(done).await?;
     }
     Ok(Redirect::to("/reviews").into_response())
 }
@@ -434,18 +454,7 @@ pub async fn return_plan(
     if !errors.is_empty() {
         return review_page(&state, &auth, id, errors, Some(&fields)).await;
     }
-    let step = Transition {
-        action: Action::Return,
-        comment: &comment,
-        adoption: None,
-        snapshot: None,
-    };
-    if record(&state, &auth, id, &step).await? {
-        let committee = committee_name(&state, &cell).await?;
-        tell_cell(&state, &cell, &Notice::returned(&committee, plan.year, id)).await?;
-        auth.notify("Đã trả lại kế hoạch cho chi bộ.").await?;
-    }
-    Ok(Redirect::to("/reviews").into_response())
+    decide(&state, &auth, (&plan, &cell), Action::Return, &comment).await
 }
 
 // ---------------------------------------------------------------- directive plans
