@@ -1,10 +1,11 @@
 //! The demo data set: the units and people of the seed documents, entered through the same
 //! functions the application uses. Loading twice changes nothing.
 
+use crate::app;
 use crate::db::{Db, members, orgs, plans, users};
 use crate::domain::member::{CellRole, MemberDraft, Standing};
 use crate::domain::org::{Abbreviation, Org, OrgDraft, OrgKind, Year};
-use crate::domain::plan::{DocNumber, Plan, copy_to_year};
+use crate::domain::plan::{Plan, copy_to_year};
 use crate::domain::text::Line;
 use crate::domain::user::{Login, Password, UserId};
 use crate::password;
@@ -314,6 +315,8 @@ pub async fn load(db: &Db) -> anyhow::Result<Loaded> {
 /// The seed plans: the kindergarten's 2022 plan (seed 002), its copy for the current year,
 /// and the model plan (seed 003) for the primary school. Each is stored once.
 async fn load_plans(db: &Db, loaded: &Loaded) -> anyhow::Result<()> {
+    // The demo sends no e-mail: its addresses are made up.
+    let ctx = app::Ctx { db, mail: false };
     let year_2022 = Year::new(2022).expect("valid year");
     for (cell, secretary, build) in [
         (
@@ -329,11 +332,10 @@ async fn load_plans(db: &Db, loaded: &Loaded) -> anyhow::Result<()> {
         let people = members::list(db, cell.id).await?;
         let lookup = |name: &str| people.iter().find(|m| m.full_name == name).map(|m| m.id);
         let mut plan = build(cell, &lookup, secretary);
-        plan.number = Some(DocNumber::plan(
-            plans::next_serial(db, cell.id, cell.term_start).await?,
-            &cell.abbreviation,
-        ));
-        let id = plans::create(db, &plan, cell.term_start, None).await?;
+        let all = plan.topics.len();
+        let id = app::plans::store_numbered(ctx, None, cell, &mut plan, all)
+            .await?
+            .ok_or_else(incomplete)?;
 
         // This year's plan of the kindergarten, copied from 2022, so that "Việc của tôi" has
         // work that is due now.
@@ -342,17 +344,9 @@ async fn load_plans(db: &Db, loaded: &Loaded) -> anyhow::Result<()> {
         if cell.id == loaded.kindergarten.id && plans::find(db, cell.id, this_year).await?.is_none()
         {
             let stored = plans::get(db, id).await?.ok_or_else(incomplete)?;
-            let number = DocNumber::plan(
-                plans::next_serial(db, cell.id, cell.term_start).await?,
-                &cell.abbreviation,
-            );
-            plans::create(
-                db,
-                &copy_to_year(&stored, this_year, Some(number)),
-                cell.term_start,
-                None,
-            )
-            .await?;
+            let mut copy = copy_to_year(&stored, this_year, None);
+            let all = copy.topics.len();
+            app::plans::store_numbered(ctx, None, cell, &mut copy, all).await?;
         }
     }
     Ok(())

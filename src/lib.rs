@@ -4,6 +4,7 @@
 //! [`app`] builds the whole web application from an [`AppState`]; `main.rs` serves it and tests
 //! call it directly.
 
+pub mod app;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -31,6 +32,15 @@ impl AppState {
         Self {
             db,
             settings: Arc::new(settings),
+        }
+    }
+
+    /// What the use cases need of the state.
+    pub fn ctx(&self) -> app::Ctx<'_> {
+        app::Ctx {
+            db: &self.db,
+            // E-mail copies are queued only when SMTP is configured.
+            mail: self.settings.mail.is_some(),
         }
     }
 }

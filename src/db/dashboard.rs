@@ -15,46 +15,9 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use super::{Db, corrupt, on_pool, placeholders};
 use crate::domain::org::{Org, OrgId, Year};
-use crate::domain::plan::{PlanId, PlanStatus, TopicId};
+use crate::domain::plan::{PlanId, TopicId};
 
-/// Where a cell stands with its plan for the year: no plan yet, or the plan's status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CellState {
-    None,
-    Plan(PlanStatus),
-}
-
-impl CellState {
-    /// The states a cell's plan can be in, in the order of its life; `issued` belongs to a
-    /// committee's directive plan, never to a cell's.
-    pub const ALL: [CellState; 6] = [
-        CellState::None,
-        CellState::Plan(PlanStatus::Draft),
-        CellState::Plan(PlanStatus::Adopted),
-        CellState::Plan(PlanStatus::Submitted),
-        CellState::Plan(PlanStatus::Returned),
-        CellState::Plan(PlanStatus::Accepted),
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CellState::None => "none",
-            CellState::Plan(status) => status.as_str(),
-        }
-    }
-
-    /// `none` or the status of a cell's plan.
-    pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == code)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            CellState::None => "Chưa có kế hoạch",
-            CellState::Plan(status) => status.label(),
-        }
-    }
-}
+pub use crate::domain::lifecycle::CellState;
 
 /// Mandated topic `topic`, and whether the cells wanted are those that included it in their
 /// plan for the year or those that did not.

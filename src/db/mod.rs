@@ -61,6 +61,41 @@ impl BeginWrite for PgPool {
     }
 }
 
+/// An open transaction on either backend: what a use case (`crate::app`) runs its steps in, so
+/// that a workflow of several writes (a save and the notifications it causes, say) lands whole
+/// or not at all. Dropped without [`Tx::commit`], it rolls back.
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+/// Runs `$body` with `$conn` bound to the connection of whichever transaction `$tx` (a
+/// `&mut Tx`) holds; like [`on_pool!`], one query text serves both backends.
+macro_rules! on_tx {
+    ($tx:expr, $conn:ident => $body:expr) => {
+        match $tx {
+            $crate::db::Tx::Sqlite(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+            $crate::db::Tx::Postgres(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use on_tx;
+
+impl Tx {
+    pub async fn commit(self) -> sqlx::Result<()> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await,
+            Tx::Postgres(tx) => tx.commit().await,
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
     #[error("unsupported database URL (expected sqlite://… or postgres://…): {0}")]
@@ -115,6 +150,27 @@ impl Db {
         Ok(())
     }
 
+    /// A transaction for read-then-write work (see [`BeginWrite`]).
+    pub async fn begin_write(&self) -> sqlx::Result<Tx> {
+        Ok(match self {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_write().await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin_write().await?),
+        })
+    }
+
+    /// A read-only transaction that sees one snapshot, so an aggregate read in several
+    /// statements never mixes data from before and after a concurrent save. SQLite (WAL) fixes
+    /// the snapshot at the first read of a deferred transaction; PostgreSQL needs REPEATABLE READ.
+    pub async fn begin_read(&self) -> sqlx::Result<Tx> {
+        Ok(match self {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            Db::Postgres(pool) => Tx::Postgres(
+                pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?,
+            ),
+        })
+    }
+
     pub async fn ping(&self) -> sqlx::Result<()> {
         on_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))
     }
@@ -141,6 +197,22 @@ pub fn is_unique_violation(error: &sqlx::Error) -> bool {
 /// A stored value that no longer parses as its domain type: a bug or a hand-edited row.
 fn corrupt(what: &str) -> sqlx::Error {
     sqlx::Error::Decode(format!("stored value is not a valid {what}").into())
+}
+
+/// A document number from its stored columns (all three, or none).
+fn doc_number(
+    serial: Option<i32>,
+    kind: Option<String>,
+    issuer: Option<String>,
+) -> sqlx::Result<Option<crate::domain::plan::DocNumber>> {
+    Ok(match (serial, kind, issuer) {
+        (Some(serial), Some(kind), Some(issuer)) => Some(crate::domain::plan::DocNumber {
+            serial: u32::try_from(serial).map_err(|_| corrupt("document number"))?,
+            kind,
+            issuer,
+        }),
+        _ => None,
+    })
 }
 
 /// `$from, $from+1, …` placeholders for an `IN (…)` list of `count` values.

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 
-use super::{BeginWrite, Db, audit, corrupt, on_pool};
+use super::{BeginWrite, Db, Tx, audit, corrupt, on_pool, on_tx};
 use crate::domain::calendar::{Due, YearMonth};
 use crate::domain::member::{Email, MemberId};
 use crate::domain::notification::{
@@ -64,19 +64,27 @@ macro_rules! insert_notice {
 /// transaction. With `email`, also queues an e-mail to each of them who has an address: pass
 /// `state.settings.mail.is_some()`, so that nothing piles up while e-mail is off.
 pub async fn notify(db: &Db, users: &[UserId], notice: &Notice, email: bool) -> sqlx::Result<()> {
+    let mut tx = db.begin_write().await?;
+    notify_in(&mut tx, users, notice, email).await?;
+    tx.commit().await
+}
+
+/// [`notify`] inside the caller's transaction, so the notices commit with what they announce.
+pub async fn notify_in(
+    tx: &mut Tx,
+    users: &[UserId],
+    notice: &Notice,
+    email: bool,
+) -> sqlx::Result<()> {
     let mut users = users.to_vec();
     users.sort_unstable();
     users.dedup();
-    if users.is_empty() {
-        return Ok(());
-    }
     let now = Utc::now();
-    on_pool!(db, pool => async {
-        let mut tx = pool.begin_write().await?;
+    on_tx!(tx, conn => async {
         for user in &users {
-            let _exists = insert_notice!(tx, *user, notice, email, now);
+            let _exists = insert_notice!(conn, *user, notice, email, now);
         }
-        tx.commit().await
+        Ok(())
     }.await)
 }
 
@@ -114,6 +122,28 @@ pub async fn secretaries_below(db: &Db, committee: &Org) -> sqlx::Result<Vec<Use
          ORDER BY m.user_id"
     );
     on_pool!(db, pool => sqlx::query_scalar(&sql).bind(&lo).bind(&hi).fetch_all(pool).await)
+}
+
+/// The accounts linked to `members` still in their cells, as (member, account) pairs, read
+/// inside the caller's transaction.
+pub async fn member_users(
+    tx: &mut Tx,
+    members: &[MemberId],
+) -> sqlx::Result<Vec<(MemberId, UserId)>> {
+    if members.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT id, user_id FROM members WHERE active AND user_id IS NOT NULL AND id IN ({})",
+        super::placeholders(1, members.len())
+    );
+    on_tx!(tx, conn => {
+        let mut query = sqlx::query_as(&sql);
+        for member in members {
+            query = query.bind(*member);
+        }
+        query.fetch_all(conn).await
+    })
 }
 
 /// The account linked to a member still in their cell, if any.

@@ -3,10 +3,10 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{BeginWrite, Db, corrupt, on_pool, placeholders};
-use crate::domain::lifecycle::{Action, Adoption};
+use super::{Db, Tx, corrupt, doc_number, on_pool, on_tx, placeholders};
+use crate::domain::lifecycle::{Action, Adoption, Event};
 use crate::domain::org::{Org, OrgId};
-use crate::domain::plan::{Plan, PlanId, PlanStatus};
+use crate::domain::plan::{DocNumber, Plan, PlanId, PlanStatus};
 use crate::domain::user::UserId;
 
 /// What a revision freezes: the plan and its issuer as they were when submitted.
@@ -47,10 +47,10 @@ pub struct Transition<'a> {
     pub snapshot: Option<&'a Snapshot>,
 }
 
-/// Moves the plan along if it is in a state the action starts from, recording the event (and,
-/// for a submission, a new revision). Returns the new status.
+/// Moves the plan along inside `tx` if it is in a state the action starts from, recording the
+/// event (and, for a submission, a new revision). Returns the new status.
 pub async fn transition(
-    db: &Db,
+    tx: &mut Tx,
     plan: PlanId,
     step: &Transition<'_>,
     by: Option<UserId>,
@@ -73,13 +73,12 @@ pub async fn transition(
     );
     let now = Utc::now();
     let adoption = step.adoption;
-    let result: Result<PlanStatus, TransitionError> = on_pool!(db, pool => async {
-        let mut tx = pool.begin_write().await?;
+    let result: Result<PlanStatus, TransitionError> = on_tx!(tx, conn => async {
         let mut update = sqlx::query(&sql).bind(target.as_str()).bind(plan);
         for state in &from {
             update = update.bind(*state);
         }
-        if update.execute(&mut *tx).await?.rows_affected() == 0 {
+        if update.execute(&mut *conn).await?.rows_affected() == 0 {
             return Err(TransitionError::WrongState);
         }
         let mut revision: Option<i64> = None;
@@ -88,7 +87,7 @@ pub async fn transition(
                 "SELECT COALESCE(MAX(number), 0) + 1 FROM plan_revisions WHERE plan_id = $1",
             )
             .bind(plan)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut *conn)
             .await?;
             revision = Some(
                 sqlx::query_scalar(
@@ -100,13 +99,13 @@ pub async fn transition(
                 .bind(now)
                 .bind(by)
                 .bind(snapshot.as_str())
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut *conn)
                 .await?,
             );
             sqlx::query("UPDATE plans SET submitted_at = $1 WHERE id = $2")
                 .bind(now)
                 .bind(plan)
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await?;
         }
         sqlx::query(
@@ -125,61 +124,62 @@ pub async fn transition(
         .bind(adoption.map(|a| a.total as i32))
         .bind(adoption.map(|a| a.votes_for as i32))
         .bind(adoption.map(|a| a.votes_against as i32))
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
-        tx.commit().await?;
         Ok(target)
     }.await);
     result
 }
 
-/// One entry of a plan's timeline.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct Event {
-    pub at: DateTime<Utc>,
-    pub user_name: Option<String>,
-    pub action: String,
-    pub comment: String,
-    pub revision_number: Option<i32>,
-    pub meeting_on: Option<NaiveDate>,
-    pub present: Option<i32>,
-    pub total: Option<i32>,
-    pub votes_for: Option<i32>,
-    pub votes_against: Option<i32>,
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    at: DateTime<Utc>,
+    user_name: Option<String>,
+    action: String,
+    comment: String,
+    revision_number: Option<i32>,
+    meeting_on: Option<NaiveDate>,
+    present: Option<i32>,
+    total: Option<i32>,
+    votes_for: Option<i32>,
+    votes_against: Option<i32>,
 }
 
-impl Event {
-    pub fn label(&self) -> &'static str {
-        Action::parse(&self.action).map(Action::label).unwrap_or("")
-    }
+impl TryFrom<EventRow> for Event {
+    type Error = sqlx::Error;
 
-    /// The adoption meeting, for an "adopt" event.
-    pub fn adoption(&self) -> Option<String> {
-        match (
-            self.meeting_on,
-            self.present,
-            self.total,
-            self.votes_for,
-            self.votes_against,
+    fn try_from(row: EventRow) -> sqlx::Result<Event> {
+        let count = |n: i32| u32::try_from(n).map_err(|_| corrupt("adoption figure"));
+        let adoption = match (
+            row.meeting_on,
+            row.present,
+            row.total,
+            row.votes_for,
+            row.votes_against,
         ) {
-            (Some(day), Some(present), Some(total), Some(yes), Some(no)) => Some(
-                Adoption {
-                    meeting_on: day,
-                    present: present.unsigned_abs(),
-                    total: total.unsigned_abs(),
-                    votes_for: yes.unsigned_abs(),
-                    votes_against: no.unsigned_abs(),
-                }
-                .summary(),
-            ),
+            (Some(meeting_on), Some(present), Some(total), Some(yes), Some(no)) => Some(Adoption {
+                meeting_on,
+                present: count(present)?,
+                total: count(total)?,
+                votes_for: count(yes)?,
+                votes_against: count(no)?,
+            }),
             _ => None,
-        }
+        };
+        Ok(Event {
+            at: row.at,
+            user_name: row.user_name,
+            action: Action::parse(&row.action).ok_or_else(|| corrupt("plan action"))?,
+            comment: row.comment,
+            revision_number: row.revision_number,
+            adoption,
+        })
     }
 }
 
 /// The plan's transitions, oldest first.
 pub async fn events(db: &Db, plan: PlanId) -> sqlx::Result<Vec<Event>> {
-    on_pool!(db, pool => sqlx::query_as::<_, Event>(
+    let rows: Vec<EventRow> = on_pool!(db, pool => sqlx::query_as(
         "SELECT e.at, u.full_name AS user_name, e.action, e.comment, r.number AS revision_number, \
            e.meeting_on, e.present, e.total, e.votes_for, e.votes_against \
          FROM plan_events e LEFT JOIN users u ON u.id = e.user_id \
@@ -188,7 +188,8 @@ pub async fn events(db: &Db, plan: PlanId) -> sqlx::Result<Vec<Event>> {
     )
     .bind(plan)
     .fetch_all(pool)
-    .await)
+    .await)?;
+    rows.into_iter().map(Event::try_from).collect()
 }
 
 #[derive(sqlx::FromRow)]
@@ -224,16 +225,35 @@ pub async fn revision(db: &Db, id: RevisionId) -> sqlx::Result<Option<Revision>>
     row.map(Revision::try_from).transpose()
 }
 
-/// The plan's revisions, newest first.
-pub async fn revisions(db: &Db, plan: PlanId) -> sqlx::Result<Vec<Revision>> {
+/// The plan's latest `count` revisions with their snapshots, newest first.
+pub async fn latest_revisions(db: &Db, plan: PlanId, count: i64) -> sqlx::Result<Vec<Revision>> {
     let rows: Vec<RevisionRow> = on_pool!(db, pool => sqlx::query_as(
         "SELECT id, plan_id, number, submitted_at, snapshot FROM plan_revisions \
-         WHERE plan_id = $1 ORDER BY number DESC",
+         WHERE plan_id = $1 ORDER BY number DESC LIMIT $2",
     )
     .bind(plan)
+    .bind(count)
     .fetch_all(pool)
     .await)?;
     rows.into_iter().map(Revision::try_from).collect()
+}
+
+/// A revision as listed: which one and when, without what it froze.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RevisionEntry {
+    pub id: RevisionId,
+    pub number: i32,
+    pub submitted_at: DateTime<Utc>,
+}
+
+/// The plan's revisions, newest first, without their snapshots.
+pub async fn revisions(db: &Db, plan: PlanId) -> sqlx::Result<Vec<RevisionEntry>> {
+    on_pool!(db, pool => sqlx::query_as(
+        "SELECT id, number, submitted_at FROM plan_revisions WHERE plan_id = $1 ORDER BY number DESC",
+    )
+    .bind(plan)
+    .fetch_all(pool)
+    .await)
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -312,25 +332,60 @@ pub async fn inbox(db: &Db, committees: &[OrgId]) -> sqlx::Result<Vec<InboxRow>>
     })
 }
 
-/// Issued directive plans of `year` (or of any year) from the committees above `cell`,
-/// nearest committee last.
-pub async fn directives_above(db: &Db, cell: &Org, year: Option<i32>) -> sqlx::Result<Vec<PlanId>> {
+/// An issued directive plan as the cells below see it.
+#[derive(Debug, Clone)]
+pub struct Directive {
+    pub id: PlanId,
+    pub year: i32,
+    pub number: Option<DocNumber>,
+    pub committee: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct DirectiveRow {
+    id: i64,
+    year: i32,
+    number_serial: Option<i32>,
+    number_kind: Option<String>,
+    number_issuer: Option<String>,
+    committee: String,
+}
+
+/// Issued directive plans of `year` (or of any year) from the committees above `cell`, with
+/// their numbers and committees: newest year first, then nearest committee last.
+pub async fn directives_above(
+    db: &Db,
+    cell: &Org,
+    year: Option<i32>,
+) -> sqlx::Result<Vec<Directive>> {
     let mut ancestors = cell.path.ids();
     ancestors.pop();
     if ancestors.is_empty() {
         return Ok(Vec::new());
     }
     let sql = format!(
-        "SELECT p.id FROM plans p JOIN orgs o ON o.id = p.org_id \
-                  WHERE p.status = 'issued' AND ($1 IS NULL OR p.year = $1) AND p.org_id IN ({}) \
+        "SELECT p.id, p.year, p.number_serial, p.number_kind, p.number_issuer, o.name AS committee \
+         FROM plans p JOIN orgs o ON o.id = p.org_id \
+         WHERE p.status = 'issued' AND ($1 IS NULL OR p.year = $1) AND p.org_id IN ({}) \
          ORDER BY p.year DESC, LENGTH(o.path), p.id",
         placeholders(2, ancestors.len())
     );
-    on_pool!(db, pool => {
-        let mut query = sqlx::query_scalar(&sql).bind(year);
+    let rows: Vec<DirectiveRow> = on_pool!(db, pool => {
+        let mut query = sqlx::query_as(&sql).bind(year);
         for id in &ancestors {
             query = query.bind(*id);
         }
         query.fetch_all(pool).await
-    })
+    })?;
+    rows.into_iter()
+        .map(|row| {
+            let number = doc_number(row.number_serial, row.number_kind, row.number_issuer)?;
+            Ok(Directive {
+                id: row.id,
+                year: row.year,
+                number,
+                committee: row.committee,
+            })
+        })
+        .collect()
 }

@@ -1,6 +1,6 @@
 //! The life of a plan: which transition is allowed from which state, and for whom.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Invalid;
 use super::plan::PlanStatus;
@@ -134,6 +134,67 @@ impl Adoption {
             self.votes_for,
             self.votes_against
         )
+    }
+}
+
+/// One entry of a plan's timeline: a transition, who made it, and its adoption meeting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub at: DateTime<Utc>,
+    pub user_name: Option<String>,
+    pub action: Action,
+    pub comment: String,
+    pub revision_number: Option<i32>,
+    pub adoption: Option<Adoption>,
+}
+
+impl Event {
+    pub fn label(&self) -> &'static str {
+        self.action.label()
+    }
+
+    /// The adoption meeting, for an "adopt" event.
+    pub fn adoption(&self) -> Option<String> {
+        self.adoption.as_ref().map(Adoption::summary)
+    }
+}
+
+/// Where a cell stands with its plan for the year: no plan yet, or the plan's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellState {
+    None,
+    Plan(PlanStatus),
+}
+
+impl CellState {
+    /// The states a cell's plan can be in, in the order of its life; `issued` belongs to a
+    /// committee's directive plan, never to a cell's.
+    pub const ALL: [CellState; 6] = [
+        CellState::None,
+        CellState::Plan(PlanStatus::Draft),
+        CellState::Plan(PlanStatus::Adopted),
+        CellState::Plan(PlanStatus::Submitted),
+        CellState::Plan(PlanStatus::Returned),
+        CellState::Plan(PlanStatus::Accepted),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CellState::None => "none",
+            CellState::Plan(status) => status.as_str(),
+        }
+    }
+
+    /// `none` or the status of a cell's plan.
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CellState::None => "Chưa có kế hoạch",
+            CellState::Plan(status) => status.label(),
+        }
     }
 }
 

@@ -4,12 +4,14 @@
 pub mod access;
 pub mod calendar;
 pub mod lifecycle;
+pub mod mandate;
 pub mod member;
 pub mod member_import;
 pub mod notification;
 pub mod org;
 pub mod plan;
 pub mod plan_check;
+pub mod plan_edit;
 pub mod plan_parts;
 pub mod text;
 pub mod timeline;

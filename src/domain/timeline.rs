@@ -4,8 +4,9 @@
 use chrono::{Datelike, Days, NaiveDate};
 
 use super::calendar::{Due, Quarter, YearMonth};
+use super::member::{CellRole, Member};
 use super::org::Year;
-use super::plan::{Assignee, StepKind};
+use super::plan::{Assignee, Plan, Presenter, Step, StepKind, Topic};
 
 /// A step to create: its kind and when it is due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +78,58 @@ pub fn default_assignees(
     who.cloned().into_iter().collect()
 }
 
+/// The standard steps for a topic's time as new steps of `plan`, with default assignees: the
+/// presenter, and the cell's secretary among `members` for the comments.
+pub fn laid_out(plan: &Plan, topic: &Topic, members: &[Member]) -> Vec<Step> {
+    let presenter = match &topic.presenter {
+        Presenter::Member { id, name } => Some(Assignee {
+            member: *id,
+            name: name.clone(),
+        }),
+        _ => None,
+    };
+    let secretary = members
+        .iter()
+        .find(|m| m.role == CellRole::Secretary)
+        .map(|m| Assignee {
+            member: m.id,
+            name: m.full_name.clone(),
+        });
+    standard_steps(plan.year, topic.quarter, topic.session)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|planned| Step {
+            id: 0,
+            kind: planned.kind,
+            label: planned.kind.label().to_owned(),
+            due: Some(planned.due),
+            assignees: default_assignees(planned.kind, presenter.as_ref(), secretary.as_ref()),
+            note: String::new(),
+            done_on: None,
+        })
+        .collect()
+}
+
+/// The topic's steps laid out again from `fresh` (its standard steps for its time): standard
+/// steps it has get their new dates and keep assignees, notes and progress; missing ones are
+/// added; its own other steps stay, after them.
+pub fn relaid(steps: &[Step], fresh: Vec<Step>) -> Vec<Step> {
+    let mut relaid: Vec<Step> = fresh
+        .into_iter()
+        .map(
+            |planned| match steps.iter().find(|s| s.kind == planned.kind) {
+                Some(existing) => Step {
+                    due: planned.due,
+                    ..existing.clone()
+                },
+                None => planned,
+            },
+        )
+        .collect();
+    relaid.extend(steps.iter().filter(|s| s.kind == StepKind::Other).cloned());
+    relaid
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,6 +178,45 @@ mod tests {
             Due::Date(NaiveDate::from_ymd_opt(2022, 5, 9).unwrap())
         );
         assert!(steps.windows(2).all(|w| w[0].due <= w[1].due));
+    }
+
+    #[test]
+    fn relaying_keeps_progress_and_own_steps_and_adds_missing_ones() {
+        let date = NaiveDate::from_ymd_opt(2022, 6, 20).unwrap();
+        let planned = |kind: StepKind, due: Due| Step {
+            id: 0,
+            kind,
+            label: kind.label().into(),
+            due: Some(due),
+            assignees: Vec::new(),
+            note: String::new(),
+            done_on: None,
+        };
+        let outline = Step {
+            id: 5,
+            note: "đã giao".into(),
+            done_on: Some(date),
+            ..planned(
+                StepKind::Outline,
+                Due::Month(YearMonth::new(2022, 4).unwrap()),
+            )
+        };
+        let own = Step {
+            id: 6,
+            label: "Mời báo cáo viên".into(),
+            ..planned(StepKind::Other, Due::Date(date))
+        };
+        let fresh: Vec<Step> = standard_steps(year(), None, Some(Due::Date(date)))
+            .unwrap()
+            .into_iter()
+            .map(|p| planned(p.kind, p.due))
+            .collect();
+        let steps = relaid(&[outline.clone(), own.clone()], fresh.clone());
+        assert_eq!(steps.len(), 6);
+        assert_eq!(steps[0].id, 5, "the outline keeps its id");
+        assert_eq!(steps[0].done_on, outline.done_on);
+        assert_eq!(steps[0].due, fresh[0].due, "and gets the new date");
+        assert_eq!(steps[5], own);
     }
 
     #[test]

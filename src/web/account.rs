@@ -2,8 +2,10 @@
 
 use super::extract::Form;
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::AppError;
@@ -16,6 +18,15 @@ use crate::domain::Invalid;
 use crate::domain::member::Email;
 use crate::domain::user::Password;
 use crate::password;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/account/password",
+            get(password_page).post(change_password),
+        )
+        .route("/account/email", post(save_email))
+}
 
 #[derive(Template)]
 #[template(path = "account/password.html")]
@@ -78,7 +89,7 @@ pub async fn change_password(
     let hash = password::hash(&new).await?;
     users::set_password_hash(&state.db, auth.actor.user.id, &hash, auth.user_id()).await?;
     auth::renew(&auth.session).await?;
-    auth.notify("Đã đổi mật khẩu.").await?;
+    auth.flash("Đã đổi mật khẩu.").await?;
     Ok(Redirect::to("/").into_response())
 }
 
@@ -99,7 +110,7 @@ pub async fn save_email(
             let user = auth.actor.user.id;
             notifications::set_account_email(&state.db, user, email.as_ref(), auth.user_id())
                 .await?;
-            auth.notify(match email {
+            auth.flash(match email {
                 Some(_) => "Đã lưu địa chỉ thư điện tử nhận thông báo.",
                 None => "Đã xóa địa chỉ thư điện tử nhận thông báo.",
             })

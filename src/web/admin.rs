@@ -3,8 +3,10 @@
 use super::extract::Form;
 use super::extract::Path;
 use askama::Template;
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::AppError;
@@ -20,6 +22,20 @@ use crate::domain::org::{OrgId, OrgKind};
 use crate::domain::text::Line;
 use crate::domain::user::{Login, Password, User, UserId};
 use crate::password;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/users", get(users))
+        .route("/admin/users/new", get(new_user_page).post(create_user))
+        .route("/admin/users/{id}", get(user))
+        .route("/admin/users/{id}/password", post(reset_password))
+        .route("/admin/users/{id}/email", post(set_email))
+        .route("/admin/users/{id}/reviews", post(add_review))
+        .route(
+            "/admin/users/{id}/reviews/{org}/delete",
+            post(remove_review),
+        )
+}
 
 fn admin_only(auth: &Auth) -> Result<(), AppError> {
     auth.require(auth.actor.is_admin())
@@ -104,7 +120,7 @@ pub async fn create_user(
         };
         match users::create(&state.db, &new, auth.user_id()).await {
             Ok(id) => {
-                auth.notify(&format!("Đã tạo tài khoản {}.", login.as_str()))
+                auth.flash(&format!("Đã tạo tài khoản {}.", login.as_str()))
                     .await?;
                 return Ok(Redirect::to(&format!("/admin/users/{id}")).into_response());
             }
@@ -192,7 +208,7 @@ pub async fn reset_password(
         if !users::set_password_hash(&state.db, id, &hash, auth.user_id()).await? {
             return Err(AppError::NotFound);
         }
-        auth.notify("Đã đặt lại mật khẩu.").await?;
+        auth.flash("Đã đặt lại mật khẩu.").await?;
         return Ok(Redirect::to(&format!("/admin/users/{id}")).into_response());
     }
     user_page(&state, &auth, id, errors, String::new()).await
@@ -246,7 +262,7 @@ pub async fn add_review(
         return user_page(&state, &auth, id, errors, form.committee).await;
     };
     users::add_review(&state.db, id, committee.id, auth.user_id()).await?;
-    auth.notify(&format!("Đã giao quyền theo dõi {}.", committee.name))
+    auth.flash(&format!("Đã giao quyền theo dõi {}.", committee.name))
         .await?;
     Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
 }
@@ -258,7 +274,7 @@ pub async fn remove_review(
 ) -> Result<Response, AppError> {
     admin_only(&auth)?;
     users::remove_review(&state.db, id, committee, auth.user_id()).await?;
-    auth.notify("Đã thu hồi quyền theo dõi.").await?;
+    auth.flash("Đã thu hồi quyền theo dõi.").await?;
     Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
 }
 
@@ -283,7 +299,7 @@ pub async fn set_email(
             {
                 return Err(AppError::NotFound);
             }
-            auth.notify(match email {
+            auth.flash(match email {
                 Some(_) => "Đã lưu địa chỉ thư điện tử.",
                 None => "Đã xóa địa chỉ thư điện tử.",
             })

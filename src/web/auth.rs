@@ -4,10 +4,12 @@ use std::net::SocketAddr;
 
 use super::extract::Form;
 use askama::Template;
+use axum::Router;
 use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use chrono::Utc;
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -20,6 +22,12 @@ use crate::domain::access::Actor;
 use crate::domain::text::canonical;
 use crate::domain::user::UserId;
 use crate::password;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+}
 
 const USER_ID: &str = "user_id";
 const SIGNED_IN_AT: &str = "signed_in_at";
@@ -56,7 +64,7 @@ impl Auth {
     }
 
     /// A notice shown once on the next page (after a redirect).
-    pub async fn notify(&self, message: &str) -> Result<(), AppError> {
+    pub async fn flash(&self, message: &str) -> Result<(), AppError> {
         self.session.insert(NOTICE, message).await?;
         Ok(())
     }

@@ -8,21 +8,29 @@
 use std::fmt::Write as _;
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use chrono::{DateTime, Datelike, Local, NaiveDate, Utc};
 
 use super::AppError;
 use super::auth::Auth;
 use super::extract::Path;
 use super::form::render;
-use super::orgs::{org_page, readable};
 use super::page::Page;
+use super::scope::{org_page, readable_org};
 use crate::AppState;
 use crate::db::dashboard::{self, CellState, Filter, MandatedFilter, MandatedTopic, Row, Totals};
 use crate::domain::org::{Org, OrgId, Year};
 use crate::domain::text::{canonical, fold};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/orgs/{id}/dashboard", get(show))
+        .route("/orgs/{id}/dashboard.csv", get(csv))
+}
 
 /// Rows per page.
 pub const PAGE_SIZE: i64 = 50;
@@ -150,7 +158,7 @@ fn dashboard_href(org: OrgId, filter: &Filter, page: i64) -> String {
 /// A committee the actor may follow: admins, and reviewers of it or of a committee above it.
 /// A cell has no dashboard.
 async fn committee(state: &AppState, auth: &Auth, id: OrgId) -> Result<Org, AppError> {
-    let org = readable(state, auth, id).await?;
+    let org = readable_org(state, auth, id).await?;
     if org.is_cell() {
         return Err(AppError::NotFound);
     }

@@ -1,19 +1,31 @@
 //! The plan as the official KẾ HOẠCH: print view, DOCX and PDF, of the plan as it is now or of
 //! a submitted revision exactly as it was submitted.
 
+use axum::Router;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
 
 use super::AppError;
 use super::auth::Auth;
 use super::extract::Path;
-use super::plans::readable_plan;
+use super::scope::readable_plan;
 use crate::AppState;
 use crate::db::review::{self, RevisionId};
 use crate::document::{self, Document};
 use crate::domain::org::Org;
 use crate::domain::plan::{Plan, PlanId};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/plans/{id}/document", get(plan_print))
+        .route("/plans/{id}/document.docx", get(plan_docx))
+        .route("/plans/{id}/document.pdf", get(plan_pdf))
+        .route("/revisions/{id}/document", get(revision_print))
+        .route("/revisions/{id}/document.docx", get(revision_docx))
+        .route("/revisions/{id}/document.pdf", get(revision_pdf))
+}
 
 /// The document of a plan the actor may read, its file name, and where "back" goes.
 async fn live(

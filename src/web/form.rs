@@ -7,7 +7,9 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
 use super::AppError;
+use crate::app::plans::Refusal;
 use crate::domain::Invalid;
+use crate::domain::plan_edit::Change;
 
 /// Messages keyed by form field name, shown beside the field.
 #[derive(Debug, Clone, Default)]
@@ -51,4 +53,35 @@ pub fn render(template: &impl Template) -> Result<Response, AppError> {
 /// Renders a form that came back with errors: 422, the user's input kept in `template`.
 pub fn rejected(template: &impl Template) -> Result<Response, AppError> {
     Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(template.render()?)).into_response())
+}
+
+/// The message shown above a form whose save was refused; the typed input stays in the form.
+pub fn refusal_message(refusal: &Refusal) -> String {
+    match refusal {
+        Refusal::Conflict(changes) => conflict_message(changes),
+        Refusal::NumberTaken => {
+            "Số văn bản này đã dùng cho một kế hoạch khác trong nhiệm kỳ.".into()
+        }
+        Refusal::Gone => "Phần này vừa bị người khác xóa; không còn gì để lưu.".into(),
+    }
+}
+
+/// The message shown when someone else saved the same part first.
+fn conflict_message(changes: &[Change]) -> String {
+    let who: Vec<String> = changes
+        .iter()
+        .map(|c| {
+            format!(
+                "{} lúc {} ({})",
+                c.user_name.as_deref().unwrap_or("hệ thống"),
+                c.at.with_timezone(&chrono::Local).format("%H:%M %d/%m/%Y"),
+                c.summary
+            )
+        })
+        .collect();
+    format!(
+        "Trong lúc đồng chí sửa, phần này đã được lưu bởi {}. Nội dung đồng chí vừa nhập vẫn còn \
+         trong biểu mẫu; hãy đối chiếu với bản đang lưu bên dưới rồi bấm Lưu lần nữa.",
+        who.join("; ")
+    )
 }

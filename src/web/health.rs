@@ -1,7 +1,13 @@
+use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::routing::get;
 
 use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/healthz", get(check))
+}
 
 /// 200 when the database answers, 503 otherwise (for load balancers and monitors).
 pub async fn check(State(state): State<AppState>) -> (StatusCode, &'static str) {

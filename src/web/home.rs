@@ -1,8 +1,10 @@
 //! The start page: the units one belongs to or follows.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
+use axum::routing::get;
 
 use super::AppError;
 use super::auth::Auth;
@@ -12,6 +14,10 @@ use crate::AppState;
 use crate::db::orgs;
 use crate::domain::access::{Membership, Reviewership};
 use crate::domain::org::Org;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/", get(show))
+}
 
 #[derive(Template)]
 #[template(path = "home.html")]

@@ -3,15 +3,17 @@
 use super::extract::Form;
 use super::extract::Path;
 use askama::Template;
+use axum::Router;
 use axum::extract::{Multipart, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use chrono::Datelike;
 use serde::Deserialize;
 
 use super::auth::Auth;
 use super::form::{FieldErrors, rejected, render};
-use super::orgs::{org_page, readable};
 use super::page::Page;
+use super::scope::{org_page, readable_org};
 use super::{AppError, csrf};
 use crate::AppState;
 use crate::db::{members, users};
@@ -22,13 +24,24 @@ use crate::domain::member_import::{self, Import};
 use crate::domain::org::{Org, OrgId};
 use crate::domain::user::Login;
 
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/orgs/{id}/members/new", get(new_page).post(create))
+        .route(
+            "/orgs/{id}/members/import",
+            get(import_page).post(import_preview),
+        )
+        .route("/orgs/{id}/members/import/confirm", post(import_confirm))
+        .route("/members/{id}/edit", get(edit_page).post(update))
+}
+
 fn current_year() -> i32 {
     chrono::Local::now().year()
 }
 
 /// A cell whose members the actor may manage.
 async fn managed_cell(state: &AppState, auth: &Auth, id: OrgId) -> Result<Org, AppError> {
-    let cell = readable(state, auth, id).await?;
+    let cell = readable_org(state, auth, id).await?;
     auth.require(auth.actor.can_manage_members(&cell))?;
     Ok(cell)
 }
@@ -158,7 +171,7 @@ pub async fn create(
     match form.parse(&mut errors) {
         Some(draft) => {
             members::create(&state.db, id, &draft, auth.user_id()).await?;
-            auth.notify(&format!("Đã thêm đồng chí {}.", draft.full_name.as_str()))
+            auth.flash(&format!("Đã thêm đồng chí {}.", draft.full_name.as_str()))
                 .await?;
             Ok(Redirect::to(&format!("/orgs/{id}")).into_response())
         }
@@ -235,7 +248,7 @@ pub async fn update(
         };
         match members::update(&state.db, id, &change, auth.user_id()).await {
             Ok(()) => {
-                auth.notify("Đã lưu thông tin đảng viên.").await?;
+                auth.flash("Đã lưu thông tin đảng viên.").await?;
                 return Ok(Redirect::to(&format!("/orgs/{}", member.cell_id)).into_response());
             }
             Err(members::UpdateError::AccountTaken) => errors.add(
@@ -362,7 +375,7 @@ pub async fn import_confirm(
         .and_then(Import::drafts)
     {
         let count = members::import(&state.db, id, &drafts, auth.user_id()).await?;
-        auth.notify(&format!("Đã nhập {count} đảng viên.")).await?;
+        auth.flash(&format!("Đã nhập {count} đảng viên.")).await?;
         return Ok(Redirect::to(&format!("/orgs/{id}")).into_response());
     }
     let page = org_page(&state, &auth, &cell, "Nhập đảng viên từ tệp CSV").await?;

@@ -2,9 +2,11 @@
 //! marks it read and goes to its page.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::AppError;
@@ -15,6 +17,13 @@ use super::page::Page;
 use crate::AppState;
 use crate::db::notifications;
 use crate::domain::notification::{FALLBACK_LINK, Notification, is_local_link};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/notifications", get(list))
+        .route("/notifications/{id}/read", post(read))
+        .route("/notifications/read-all", post(read_all))
+}
 
 /// Notifications per page.
 pub const PER_PAGE: i64 = 30;
@@ -94,7 +103,7 @@ pub async fn read(
 pub async fn read_all(State(state): State<AppState>, auth: Auth) -> Result<Response, AppError> {
     let marked = notifications::mark_all_read(&state.db, auth.actor.user.id).await?;
     if marked > 0 {
-        auth.notify(&format!("Đã đánh dấu {marked} thông báo là đã đọc."))
+        auth.flash(&format!("Đã đánh dấu {marked} thông báo là đã đọc."))
             .await?;
     }
     Ok(Redirect::to("/notifications").into_response())

@@ -1,56 +1,33 @@
 //! The party tree: a unit's page, adding units below a committee, editing a unit's details.
 
-use super::extract::{Form, Path};
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
 use serde::Deserialize;
 
 use super::AppError;
 use super::auth::Auth;
+use super::extract::{Form, Path};
 use super::form::{FieldErrors, rejected, render};
 use super::page::Page;
+use super::scope::{org_page, readable_org};
 use crate::AppState;
-use crate::db::{audit, members, orgs, plans, review};
+use crate::app::{self, orgs};
 use crate::domain::member::Member;
 use crate::domain::org::{Abbreviation, Org, OrgDraft, OrgId, OrgKind, Year};
 use crate::domain::text::Line;
 
-/// Loads an org the actor may read, or answers 404/403.
-pub async fn readable(state: &AppState, auth: &Auth, id: OrgId) -> Result<Org, AppError> {
-    let org = orgs::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    auth.require(auth.actor.can_read_org(&org))?;
-    Ok(org)
-}
-
-/// The page frame for anything about `org`: the breadcrumb runs from the root down to it,
-/// linking the units the actor may open.
-pub async fn org_page(
-    state: &AppState,
-    auth: &Auth,
-    org: &Org,
-    title: &str,
-) -> Result<Page, AppError> {
-    let chain = org.path.ids();
-    let reviewed = |depth: usize| {
-        chain[..=depth]
-            .iter()
-            .any(|id| auth.actor.reviews.iter().any(|r| r.committee_id == *id))
-    };
-    let mut page = auth.page(title);
-    for (depth, (id, name)) in orgs::ancestors(&state.db, org)
-        .await?
-        .into_iter()
-        .enumerate()
-    {
-        let href = if auth.actor.is_admin() || reviewed(depth) {
-            format!("/orgs/{id}")
-        } else {
-            String::new()
-        };
-        page = page.crumb(href, name);
-    }
-    Ok(page.crumb(format!("/orgs/{}", org.id), org.name.clone()))
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/orgs/new", get(new_root_page).post(create_root))
+        .route("/orgs/{id}", get(show))
+        .route("/orgs/{id}/edit", get(edit_page).post(update))
+        .route(
+            "/orgs/{id}/children/new",
+            get(new_child_page).post(create_child),
+        )
 }
 
 #[derive(Template)]
@@ -60,10 +37,10 @@ struct ShowPage {
     org: Org,
     children: Vec<orgs::Child>,
     members: Vec<Member>,
-    history: Vec<audit::Entry>,
-    plans: Vec<plans::Summary>,
-    /// Issued directive plans of the committees above a cell: (plan, year, committee).
-    directives: Vec<(i64, i32, String)>,
+    history: Vec<orgs::Entry>,
+    plans: Vec<app::plans::Summary>,
+    /// Issued directive plans of the committees above a cell.
+    directives: Vec<orgs::Directive>,
     can_plan: bool,
     can_edit: bool,
     can_add_child: bool,
@@ -75,31 +52,24 @@ pub async fn show(
     auth: Auth,
     Path(id): Path<OrgId>,
 ) -> Result<Response, AppError> {
-    let org = readable(&state, &auth, id).await?;
+    let org = readable_org(&state, &auth, id).await?;
     let (children, members) = match org.kind {
         OrgKind::Committee => (orgs::children(&state.db, id).await?, Vec::new()),
-        OrgKind::Cell => (Vec::new(), members::list(&state.db, id).await?),
+        OrgKind::Cell => (Vec::new(), app::members::list(&state.db, id).await?),
     };
     let can_edit = auth.actor.can_edit_org(&org);
     let can_manage_members = auth.actor.can_manage_members(&org);
     let history = if can_edit || can_manage_members {
-        audit::history(&state.db, "org", id, 10).await?
+        orgs::history(&state.db, "org", id, 10).await?
     } else {
         Vec::new()
     };
-    let plans = plans::list_for_org(&state.db, id).await?;
-    let mut directives = Vec::new();
-    if org.is_cell() {
-        for plan in review::directives_above(&state.db, &org, None).await? {
-            if let Some(plan) = plans::get(&state.db, plan).await? {
-                let committee = orgs::get(&state.db, plan.org_id)
-                    .await?
-                    .map(|o| o.name)
-                    .unwrap_or_default();
-                directives.push((plan.id, plan.year.get(), committee));
-            }
-        }
-    }
+    let plans = app::plans::list_for_org(&state.db, id).await?;
+    let directives = if org.is_cell() {
+        orgs::directives_above(&state.db, &org, None).await?
+    } else {
+        Vec::new()
+    };
     render(&ShowPage {
         page: org_page(&state, &auth, &org, &org.name).await?,
         can_plan: auth.actor.can_edit_plans(&org),
@@ -228,7 +198,7 @@ pub async fn create_root(
     match form.parse() {
         Ok(draft) => {
             let id = orgs::create(&state.db, None, &draft, auth.user_id()).await?;
-            auth.notify("Đã thêm tổ chức.").await?;
+            auth.flash("Đã thêm tổ chức.").await?;
             Ok(Redirect::to(&format!("/orgs/{id}")).into_response())
         }
         Err(errors) => rejected(&FormPage {
@@ -244,7 +214,7 @@ pub async fn create_root(
 }
 
 async fn parent_for_child(state: &AppState, auth: &Auth, id: OrgId) -> Result<Org, AppError> {
-    let parent = readable(state, auth, id).await?;
+    let parent = readable_org(state, auth, id).await?;
     auth.require(auth.actor.can_add_org_under(&parent))?;
     Ok(parent)
 }
@@ -274,7 +244,7 @@ pub async fn create_child(
     match form.parse() {
         Ok(draft) => {
             let child = orgs::create(&state.db, Some(&parent), &draft, auth.user_id()).await?;
-            auth.notify("Đã thêm đơn vị trực thuộc.").await?;
+            auth.flash("Đã thêm đơn vị trực thuộc.").await?;
             Ok(Redirect::to(&format!("/orgs/{child}")).into_response())
         }
         Err(errors) => rejected(&FormPage {
@@ -288,7 +258,7 @@ pub async fn create_child(
 }
 
 async fn editable(state: &AppState, auth: &Auth, id: OrgId) -> Result<Org, AppError> {
-    let org = readable(state, auth, id).await?;
+    let org = readable_org(state, auth, id).await?;
     auth.require(auth.actor.can_edit_org(&org))?;
     Ok(org)
 }
@@ -320,7 +290,7 @@ pub async fn update(
     match form.parse() {
         Ok(draft) => {
             orgs::update(&state.db, id, &draft, auth.user_id()).await?;
-            auth.notify("Đã lưu thông tin.").await?;
+            auth.flash("Đã lưu thông tin.").await?;
             Ok(Redirect::to(&format!("/orgs/{id}")).into_response())
         }
         Err(errors) => rejected(&FormPage {

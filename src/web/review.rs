@@ -2,80 +2,68 @@
 //! into a cell's plan.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 
 use super::AppError;
 use super::auth::Auth;
 use super::extract::{Fields, Path};
-use super::form::{FieldErrors, rejected, render};
+use super::form::{FieldErrors, refusal_message, rejected, render};
 use super::page::Page;
-use super::plans::{editable_plan, plan_page, readable_plan};
+use super::scope::{editable_plan, own_cell_plan, plan_page, reviewable_plan};
 use crate::AppState;
-use crate::db::plans::{self, Edit, SaveError};
-use crate::db::review::{self, Comment, InboxRow, Revision, Snapshot, Transition, TransitionError};
-use crate::db::{notifications, orgs};
+use crate::app;
+use crate::app::plans::Pulled;
+use crate::app::review::{Comment, Commented, Decision, InboxRow, Moved, Revision};
 use crate::domain::calendar::parse_date;
-use crate::domain::lifecycle::{Action, Adoption};
-use crate::domain::notification::Notice;
+use crate::domain::lifecycle::Adoption;
 use crate::domain::org::Org;
-use crate::domain::plan::free_text;
-use crate::domain::plan::{Plan, PlanId, PlanStatus, Topic, TopicSource};
+use crate::domain::plan::{Plan, PlanId, PlanStatus, free_text};
 use crate::domain::plan_parts::{self, Part, PartChange};
 
-/// Records a transition, or explains in a notice why it did not happen.
-async fn record(
-    state: &AppState,
-    auth: &Auth,
-    plan: PlanId,
-    step: &Transition<'_>,
-) -> Result<bool, AppError> {
-    match review::transition(&state.db, plan, step, auth.user_id()).await {
-        Ok(_) => Ok(true),
-        Err(TransitionError::WrongState) => {
-            auth.notify("Thao tác không thực hiện được ở trạng thái hiện tại của kế hoạch (có thể người khác vừa thao tác). Vui lòng xem lại.")
-                .await?;
-            Ok(false)
-        }
-        Err(TransitionError::Sqlx(error)) => Err(error.into()),
-        Err(TransitionError::Json(error)) => Err(error.into()),
-    }
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/plans/{id}/adopt", get(adopt_page).post(adopt))
+        .route("/plans/{id}/submit", post(submit))
+        .route("/plans/{id}/review", get(review_show))
+        .route("/plans/{id}/comments", post(comment))
+        .route("/plans/{id}/accept", post(accept))
+        .route("/plans/{id}/return", post(return_plan))
+        .route("/plans/{id}/issue", post(issue))
+        .route("/plans/{id}/pull", post(pull))
+        .route("/reviews", get(inbox))
 }
+
+const WRONG_STATE: &str = "Thao tác không thực hiện được ở trạng thái hiện tại của kế hoạch \
+     (có thể người khác vừa thao tác). Vui lòng xem lại.";
 
 fn to_plan(id: PlanId) -> Response {
     Redirect::to(&format!("/plans/{id}")).into_response()
 }
 
-/// Blocking errors of the plan as it is now.
+/// Blocking errors of the plan as it is now, as the pages list them.
 async fn blocking(state: &AppState, plan: &Plan, org: &Org) -> Result<Vec<String>, AppError> {
-    Ok(super::plans::findings(state, plan, org)
+    Ok(app::plans::blocking(state.ctx(), plan, org)
         .await?
         .into_iter()
-        .filter(|f| f.is_blocking())
         .map(|f| f.message)
         .collect())
 }
 
-/// E-mail copies are queued only when SMTP is configured.
-pub fn mail_on(state: &AppState) -> bool {
-    state.settings.mail.is_some()
-}
-
-async fn committee_name(state: &AppState, cell: &Org) -> Result<String, AppError> {
-    Ok(match cell.parent_id {
-        Some(parent) => orgs::get(&state.db, parent)
-            .await?
-            .map(|c| c.name)
-            .unwrap_or_default(),
-        None => String::new(),
-    })
-}
-
-/// Tells the cell's secretary and deputy.
-async fn tell_cell(state: &AppState, cell: &Org, notice: &Notice) -> Result<(), AppError> {
-    let leaders = notifications::cell_leaders(&state.db, cell.id).await?;
-    notifications::notify(&state.db, &leaders, notice, mail_on(state)).await?;
-    Ok(())
+/// Tells the user what became of a transition: `done` when it happened.
+async fn report(auth: &Auth, moved: Moved, done: &str, blocked: &str) -> Result<(), AppError> {
+    let message = match moved {
+        Moved::Done => done.to_owned(),
+        Moved::WrongState => WRONG_STATE.to_owned(),
+        Moved::Blocked(findings) => {
+            let messages: Vec<String> = findings.into_iter().map(|f| f.message).collect();
+            format!("{blocked}: {}", messages.join(" "))
+        }
+        Moved::NoCommittee => "Chi bộ chưa có cấp ủy cấp trên trong hệ thống để báo cáo.".into(),
+    };
+    auth.flash(&message).await
 }
 
 // ---------------------------------------------------------------- adopt
@@ -94,22 +82,13 @@ struct AdoptPage {
     blocking: Vec<String>,
 }
 
-/// A cell plan its secretary (or deputy) may move along.
-async fn own_cell_plan(state: &AppState, auth: &Auth, id: PlanId) -> Result<(Plan, Org), AppError> {
-    let (plan, org) = editable_plan(state, auth, id).await?;
-    if !org.is_cell() {
-        return Err(AppError::NotFound);
-    }
-    Ok((plan, org))
-}
-
 pub async fn adopt_page(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<PlanId>,
 ) -> Result<Response, AppError> {
     let (plan, cell) = own_cell_plan(&state, &auth, id).await?;
-    let active = super::plans::active_members(&state, cell.id)
+    let active = app::plans::active_members(state.ctx(), cell.id)
         .await?
         .len()
         .to_string();
@@ -181,16 +160,15 @@ pub async fn adopt(
     {
         match Adoption::new(day, present, total, yes, no) {
             Ok(adoption) => {
-                let step = Transition {
-                    action: Action::Adopt,
-                    comment: "",
-                    adoption: Some(adoption),
-                    snapshot: None,
-                };
-                if record(&state, &auth, id, &step).await? {
-                    auth.notify("Đã ghi nhận chi bộ thông qua kế hoạch.")
-                        .await?;
-                }
+                let moved =
+                    app::review::adopt(state.ctx(), auth.user_id(), id, &cell, adoption).await?;
+                report(
+                    &auth,
+                    moved,
+                    "Đã ghi nhận chi bộ thông qua kế hoạch.",
+                    "Chưa thông qua được",
+                )
+                .await?;
                 return Ok(to_plan(id));
             }
             Err((field, invalid)) => errors.add(field, invalid.0),
@@ -223,48 +201,16 @@ pub async fn submit(
     auth: Auth,
     Path(id): Path<PlanId>,
 ) -> Result<Response, AppError> {
-    let (plan, cell) = own_cell_plan(&state, &auth, id).await?;
-    let Some(parent) = cell.parent_id else {
-        auth.notify("Chi bộ chưa có cấp ủy cấp trên trong hệ thống để báo cáo.")
-            .await?;
-        return Ok(to_plan(id));
-    };
-    let blocking = blocking(&state, &plan, &cell).await?;
-    if !blocking.is_empty() {
-        auth.notify(&format!("Chưa báo cáo được: {}", blocking.join(" ")))
-            .await?;
-        return Ok(to_plan(id));
-    }
-    let year = plan.year;
-    let snapshot = Snapshot { plan, org: cell };
-    let step = Transition {
-        action: Action::Submit,
-        comment: "",
-        adoption: None,
-        snapshot: Some(&snapshot),
-    };
-    if record(&state, &auth, id, &step).await? {
-        let committee = orgs::get(&state.db, parent)
-            .await?
-            .map(|c| c.name)
-            .unwrap_or_default();
-        let reviewers = notifications::reviewers_of(&state.db, parent).await?;
-        let notice = Notice::submitted(&snapshot.org.name, year, id);
-        notifications::notify(&state.db, &reviewers, &notice, mail_on(&state)).await?;
-        auth.notify(&format!("Đã báo cáo kế hoạch lên {committee}."))
-            .await?;
-    }
+    let (_, cell) = own_cell_plan(&state, &auth, id).await?;
+    let ctx = state.ctx();
+    let moved = app::review::submit(ctx, auth.user_id(), id, &cell).await?;
+    let committee = app::review::committee_name(ctx, &cell).await?;
+    let done = format!("Đã báo cáo kế hoạch lên {committee}.");
+    report(&auth, moved, &done, "Chưa báo cáo được").await?;
     Ok(to_plan(id))
 }
 
 // ---------------------------------------------------------------- review
-
-/// A submitted cell plan the actor may review.
-async fn reviewable(state: &AppState, auth: &Auth, id: PlanId) -> Result<(Plan, Org), AppError> {
-    let (plan, cell) = readable_plan(state, auth, id).await?;
-    auth.require(auth.actor.can_review(&cell))?;
-    Ok((plan, cell))
-}
 
 #[derive(Template)]
 #[template(path = "review/inbox.html")]
@@ -278,7 +224,7 @@ pub async fn inbox(State(state): State<AppState>, auth: Auth) -> Result<Response
     let committees: Vec<i64> = auth.actor.reviews.iter().map(|r| r.committee_id).collect();
     render(&InboxPage {
         page: auth.page("Kế hoạch chờ xem xét"),
-        rows: review::inbox(&state.db, &committees).await?,
+        rows: app::review::inbox(&state.db, &committees).await?,
         reviews_anything: !committees.is_empty(),
     })
 }
@@ -316,8 +262,8 @@ async fn review_page(
     errors: FieldErrors,
     fields: Option<&Fields>,
 ) -> Result<Response, AppError> {
-    let (plan, cell) = reviewable(state, auth, id).await?;
-    let revisions = review::revisions(&state.db, id).await?;
+    let (plan, cell) = reviewable_plan(state, auth, id).await?;
+    let revisions = app::review::latest_revisions(&state.db, id, 2).await?;
     let latest = revisions.first().cloned();
     let changes = match (revisions.first(), revisions.get(1)) {
         (Some(new), Some(old)) => Some(plan_parts::diff(&old.snapshot.plan, &new.snapshot.plan)),
@@ -330,7 +276,7 @@ async fn review_page(
     let get = |name: &str| fields.map(|f| f.get(name).to_owned()).unwrap_or_default();
     let template = ReviewPage {
         page: plan_page(state, auth, &cell, &plan, "Xem xét kế hoạch").await?,
-        comments: review::comments(&state.db, id).await?,
+        comments: app::review::comments(&state.db, id).await?,
         revision: latest,
         parts,
         changes,
@@ -362,34 +308,30 @@ pub async fn comment(
     Path(id): Path<PlanId>,
     fields: Fields,
 ) -> Result<Response, AppError> {
-    let (plan, _) = reviewable(&state, &auth, id).await?;
+    let (plan, _) = reviewable_plan(&state, &auth, id).await?;
     let mut errors = FieldErrors::default();
-    let revision = review::revisions(&state.db, id).await?.into_iter().next();
-    let Some(revision) = revision.filter(|_| plan.status == PlanStatus::Submitted) else {
-        auth.notify("Chỉ góp ý được khi kế hoạch đang chờ xem xét.")
-            .await?;
-        return Ok(Redirect::to(&format!("/plans/{id}/review")).into_response());
-    };
-    let part = fields.get("part");
-    let known = part == "plan"
-        || plan_parts::parts(&revision.snapshot.plan)
-            .iter()
-            .any(|p| p.key == part);
-    if !known {
-        errors.add("part", "Vui lòng chọn phần của kế hoạch cần góp ý.");
-    }
     let body = errors.check("body", free_text(fields.get("body"), 5000));
     if matches!(&body, Some(text) if text.is_empty()) {
         errors.add("body", "Vui lòng nhập nội dung góp ý.");
     }
-    match body {
-        Some(body) if errors.is_empty() => {
-            review::add_comment(&state.db, id, revision.id, part, auth.user_id(), &body).await?;
-            auth.notify("Đã ghi góp ý.").await?;
-            Ok(Redirect::to(&format!("/plans/{id}/review#comments")).into_response())
+    if let Some(body) = body.filter(|_| errors.is_empty()) {
+        let part = fields.get("part");
+        match app::review::comment(state.ctx(), auth.user_id(), &plan, part, &body).await? {
+            Commented::Done => {
+                auth.flash("Đã ghi góp ý.").await?;
+                return Ok(Redirect::to(&format!("/plans/{id}/review#comments")).into_response());
+            }
+            Commented::NotUnderReview => {
+                auth.flash("Chỉ góp ý được khi kế hoạch đang chờ xem xét.")
+                    .await?;
+                return Ok(Redirect::to(&format!("/plans/{id}/review")).into_response());
+            }
+            Commented::UnknownPart => {
+                errors.add("part", "Vui lòng chọn phần của kế hoạch cần góp ý.")
+            }
         }
-        _ => review_page(&state, &auth, id, errors, Some(&fields)).await,
     }
+    review_page(&state, &auth, id, errors, Some(&fields)).await
 }
 
 pub async fn accept(
@@ -398,39 +340,26 @@ pub async fn accept(
     Path(id): Path<PlanId>,
     fields: Fields,
 ) -> Result<Response, AppError> {
-    let (plan, cell) = reviewable(&state, &auth, id).await?;
+    let (plan, cell) = reviewable_plan(&state, &auth, id).await?;
     let comment = free_text(fields.get("comment"), 5000).unwrap_or_default();
-    decide(&state, &auth, (&plan, &cell), Action::Accept, &comment).await
+    decide(&state, &auth, (&plan, &cell), Decision::Accept, &comment).await
 }
 
-/// Records a reviewer's decision (accept or return) and tells the cell's leaders.
+/// Records a reviewer's decision (accept or return); the cell's leaders are told.
 async fn decide(
     state: &AppState,
     auth: &Auth,
     (plan, cell): (&Plan, &Org),
-    action: Action,
+    decision: Decision,
     comment: &str,
 ) -> Result<Response, AppError> {
-    let step = Transition {
-        action,
-        comment,
-        adoption: None,
-        snapshot: None,
+    let moved =
+        app::review::decide(state.ctx(), auth.user_id(), plan, cell, decision, comment).await?;
+    let done = match decision {
+        Decision::Accept => "Đã duyệt kế hoạch.",
+        Decision::Return => "Đã trả lại kế hoạch cho chi bộ.",
     };
-    if record(state, auth, plan.id, &step).await? {
-        let committee = committee_name(state, cell).await?;
-        let (notice, done) = if action == Action::Accept {
-            (
-                Notice::accepted(&committee, plan.year, plan.id),
-                "Đã duyệt kế hoạch.",
-            )
-        } else {
-            let notice = Notice::returned(&committee, plan.year, plan.id);
-            (notice, "Đã trả lại kế hoạch cho chi bộ.")
-        };
-        tell_cell(state, cell, &notice).await?;
-        auth.notify(done).await?;
-    }
+    report(auth, moved, done, "").await?;
     Ok(Redirect::to("/reviews").into_response())
 }
 
@@ -440,7 +369,7 @@ pub async fn return_plan(
     Path(id): Path<PlanId>,
     fields: Fields,
 ) -> Result<Response, AppError> {
-    let (plan, cell) = reviewable(&state, &auth, id).await?;
+    let (plan, cell) = reviewable_plan(&state, &auth, id).await?;
     let mut errors = FieldErrors::default();
     let comment = errors
         .check("comment", free_text(fields.get("comment"), 5000))
@@ -454,7 +383,7 @@ pub async fn return_plan(
     if !errors.is_empty() {
         return review_page(&state, &auth, id, errors, Some(&fields)).await;
     }
-    decide(&state, &auth, (&plan, &cell), Action::Return, &comment).await
+    decide(&state, &auth, (&plan, &cell), Decision::Return, &comment).await
 }
 
 // ---------------------------------------------------------------- directive plans
@@ -465,123 +394,19 @@ pub async fn issue(
     auth: Auth,
     Path(id): Path<PlanId>,
 ) -> Result<Response, AppError> {
-    let (plan, org) = editable_plan(&state, &auth, id).await?;
+    let (_, org) = editable_plan(&state, &auth, id).await?;
     if org.is_cell() {
         return Err(AppError::NotFound);
     }
-    let blocking = blocking(&state, &plan, &org).await?;
-    if !blocking.is_empty() {
-        auth.notify(&format!("Chưa ban hành được: {}", blocking.join(" ")))
-            .await?;
-        return Ok(to_plan(id));
-    }
-    let step = Transition {
-        action: Action::Issue,
-        comment: "",
-        adoption: None,
-        snapshot: None,
-    };
-    if record(&state, &auth, id, &step).await? {
-        let secretaries = notifications::secretaries_below(&state.db, &org).await?;
-        let notice = Notice::directive_issued(&org.name, plan.year, id);
-        notifications::notify(&state.db, &secretaries, &notice, mail_on(&state)).await?;
-        auth.notify("Đã ban hành kế hoạch; các chi bộ trực thuộc đã thấy các chuyên đề được giao.")
-            .await?;
-    }
+    let moved = app::review::issue(state.ctx(), auth.user_id(), id, &org).await?;
+    report(
+        &auth,
+        moved,
+        "Đã ban hành kế hoạch; các chi bộ trực thuộc đã thấy các chuyên đề được giao.",
+        "Chưa ban hành được",
+    )
+    .await?;
     Ok(to_plan(id))
-}
-
-/// The mandated topics a cell's plan may take in, with whether it already has each.
-pub struct Mandated {
-    pub directive: Plan,
-    pub committee: String,
-    pub topic: Topic,
-    pub included: bool,
-}
-
-pub async fn mandated_for(
-    state: &AppState,
-    plan: &Plan,
-    cell: &Org,
-) -> Result<Vec<Mandated>, AppError> {
-    let mut list = Vec::new();
-    for directive_id in review::directives_above(&state.db, cell, Some(plan.year.get())).await? {
-        let Some(directive) = plans::get(&state.db, directive_id).await? else {
-            continue;
-        };
-        let committee = orgs::get(&state.db, directive.org_id)
-            .await?
-            .map(|o| o.name)
-            .unwrap_or_default();
-        for topic in &directive.topics {
-            list.push(Mandated {
-                included: plan
-                    .topics
-                    .iter()
-                    .any(|t| t.mandated_from == Some(topic.id)),
-                topic: topic.clone(),
-                committee: committee.clone(),
-                directive: directive.clone(),
-            });
-        }
-    }
-    Ok(list)
-}
-
-/// The topic a cell's plan gets from a mandated one: its text, the committee's deadline as a
-/// note of where it comes from, and the standard timeline for its time.
-pub fn pulled_topic(
-    mandated: &Mandated,
-    plan: &Plan,
-    members: &[crate::domain::member::Member],
-) -> Topic {
-    let source = match &mandated.directive.number {
-        Some(number) => format!("Theo Kế hoạch số {number} của {}", mandated.committee),
-        None => format!("Theo kế hoạch của {}", mandated.committee),
-    };
-    let mut topic = Topic {
-        id: 0,
-        source: TopicSource::Mandated(source),
-        mandated_from: Some(mandated.topic.id),
-        steps: Vec::new(),
-        presenter: crate::domain::plan::Presenter::Nobody,
-        deadline: String::new(),
-        ..mandated.topic.clone()
-    };
-    topic.steps = super::plans::topics::laid_out(plan, &topic, members);
-    topic
-}
-
-/// Takes the mandated topics (all of them, or only `wanted`) that `plan` does not have yet
-/// into it, one save each, and returns how many were added.
-pub async fn pull_mandated(
-    state: &AppState,
-    by: Option<crate::domain::user::UserId>,
-    plan: &Plan,
-    cell: &Org,
-    wanted: Option<&str>,
-) -> Result<usize, AppError> {
-    let members = super::plans::active_members(state, cell.id).await?;
-    let mut version = plan.version;
-    let mut added = 0;
-    for mandated in mandated_for(state, plan, cell).await? {
-        let chosen = wanted.is_none_or(|id| id == mandated.topic.id.to_string());
-        if mandated.included || !chosen {
-            continue;
-        }
-        let topic = pulled_topic(&mandated, plan, &members);
-        let edit = Edit::AddTopic(topic);
-        match super::plans::save_and_tell(state, by, plan.id, version, &edit).await? {
-            // Each save bumps the version; the next one starts from it.
-            Ok(new_version) => {
-                version = new_version;
-                added += 1;
-            }
-            Err(SaveError::Sqlx(error)) => return Err(error.into()),
-            Err(_) => {}
-        }
-    }
-    Ok(added)
 }
 
 /// Pulls one mandated topic (`topic` field) or all of them (`all`) into the cell's plan.
@@ -591,12 +416,16 @@ pub async fn pull(
     Path(id): Path<PlanId>,
     fields: Fields,
 ) -> Result<Response, AppError> {
-    let (plan, cell) = own_cell_plan(&state, &auth, id).await?;
-    let wanted = Some(fields.get("topic")).filter(|topic| *topic != "all");
-    let added = pull_mandated(&state, auth.user_id(), &plan, &cell, wanted).await?;
-    auth.notify(&format!(
-        "Đã đưa {added} chuyên đề cấp trên giao vào kế hoạch."
-    ))
-    .await?;
+    let (_, cell) = own_cell_plan(&state, &auth, id).await?;
+    let wanted = match fields.get("topic") {
+        "all" => None,
+        topic => Some(topic.parse().map_err(|_| AppError::BadRequest)?),
+    };
+    let message =
+        match app::plans::pull_mandated(state.ctx(), auth.user_id(), id, &cell, wanted).await? {
+            Pulled::Added(added) => format!("Đã đưa {added} chuyên đề cấp trên giao vào kế hoạch."),
+            Pulled::Refused(refusal) => refusal_message(&refusal),
+        };
+    auth.flash(&message).await?;
     Ok(Redirect::to(&format!("/plans/{id}#topics")).into_response())
 }

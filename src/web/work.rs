@@ -1,8 +1,10 @@
 //! "Việc của tôi": every step and topic assigned to the signed-in member, nearest first.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
+use axum::routing::get;
 
 use super::AppError;
 use super::auth::Auth;
@@ -10,6 +12,10 @@ use super::form::render;
 use super::page::Page;
 use crate::AppState;
 use crate::db::plans::{self, WorkRow};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/me/work", get(show))
+}
 
 pub struct Item {
     pub row: WorkRow,

@@ -65,7 +65,7 @@ both! {
         assert_eq!(status(&app, plan).await, PlanStatus::Submitted);
         let revisions = review::revisions(&app.db, plan).await.unwrap();
         assert_eq!(revisions.len(), 1);
-        let first = revisions[0].snapshot.plan.clone();
+        let first = review::revision(&app.db, revisions[0].id).await.unwrap().unwrap().snapshot.plan;
         reviewer.get("/reviews").await.ok().contains("Chi bộ Mầm non Định An").contains(&format!("/plans/{plan}/review"));
 
         // Edits after submission do not touch what was submitted.

@@ -1,16 +1,22 @@
 //! Marking a step done (or not): by one of its assignees, or by those who edit the plan.
 
+use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::post;
 
-use super::readable_plan;
 use crate::AppState;
-use crate::db::plans;
+use crate::app::plans;
 use crate::domain::calendar::parse_date;
 use crate::domain::plan::StepId;
 use crate::web::AppError;
 use crate::web::auth::Auth;
 use crate::web::extract::{Fields, Path};
+use crate::web::scope::readable_plan;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/steps/{id}/mark", post(mark))
+}
 
 pub async fn mark(
     State(state): State<AppState>,
@@ -39,7 +45,7 @@ pub async fn mark(
     };
     if fields.get("done") == "no" {
         plans::mark_step(&state.db, id, None, auth.user_id()).await?;
-        auth.notify(&format!("Đã bỏ đánh dấu hoàn thành “{}”.", step.label))
+        auth.flash(&format!("Đã bỏ đánh dấu hoàn thành “{}”.", step.label))
             .await?;
         return Ok(Redirect::to(&back).into_response());
     }
@@ -48,14 +54,14 @@ pub async fn mark(
         Ok(date) if date.unwrap_or(today) <= today => {
             let date = date.unwrap_or(today);
             plans::mark_step(&state.db, id, Some(date), auth.user_id()).await?;
-            auth.notify(&format!("Đã đánh dấu hoàn thành “{}”.", step.label))
+            auth.flash(&format!("Đã đánh dấu hoàn thành “{}”.", step.label))
                 .await?;
         }
         Ok(_) => {
-            auth.notify("Chưa lưu: ngày hoàn thành không thể ở tương lai.")
+            auth.flash("Chưa lưu: ngày hoàn thành không thể ở tương lai.")
                 .await?
         }
-        Err(invalid) => auth.notify(&format!("Chưa lưu: {invalid}")).await?,
+        Err(invalid) => auth.flash(&format!("Chưa lưu: {invalid}")).await?,
     }
     Ok(Redirect::to(&back).into_response())
 }

@@ -1,14 +1,16 @@
 //! Editing a plan part by part: number and date, basis, the paragraph sections, recipients,
-//! signature. Each form carries the plan version it was drawn from; see `db::plans::save`.
+//! signature. Each form carries the plan version it was drawn from; see `app::plans::save_part`.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
 use chrono::NaiveDate;
 
-use super::{active_members, conflict_message, editable_plan, plan_page};
 use crate::AppState;
-use crate::db::plans::{self, Edit, SaveError};
+use crate::app;
+use crate::app::plans::Saved as Stored;
 use crate::domain::calendar::{parse_date, short_date};
 use crate::domain::member::Member;
 use crate::domain::org::Org;
@@ -16,12 +18,32 @@ use crate::domain::plan::{
     Authority, BasisDoc, BasisKind, DocNumber, Plan, PlanId, Recipient, Signature, SignerTitle,
     TextSection, free_text, paragraphs,
 };
+use crate::domain::plan_edit::Edit;
 use crate::domain::text::canonical;
 use crate::web::AppError;
 use crate::web::auth::Auth;
 use crate::web::extract::{Fields, Path};
-use crate::web::form::{FieldErrors, rejected, render};
+use crate::web::form::{FieldErrors, refusal_message, rejected, render};
 use crate::web::page::Page;
+use crate::web::scope::{editable_plan, plan_page};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/plans/{id}/header", get(header_page).post(save_header))
+        .route("/plans/{id}/basis", get(basis_page).post(save_basis))
+        .route(
+            "/plans/{id}/texts/{section}",
+            get(texts_page).post(save_texts),
+        )
+        .route(
+            "/plans/{id}/recipients",
+            get(recipients_page).post(save_recipients),
+        )
+        .route(
+            "/plans/{id}/signature",
+            get(signature_page).post(save_signature),
+        )
+}
 
 /// What happened to a save, for the handler to show.
 pub enum Saved {
@@ -38,17 +60,9 @@ pub async fn apply(
     version: i64,
     edit: &Edit,
 ) -> Result<Saved, AppError> {
-    match super::save_and_tell(state, auth.user_id(), plan, version, edit).await? {
-        Ok(_) => Ok(Saved::Done),
-        Err(SaveError::Conflict(changes)) => Ok(Saved::Refused(conflict_message(&changes))),
-        Err(SaveError::NumberTaken) => Ok(Saved::Refused(
-            "Số văn bản này đã dùng cho một kế hoạch khác trong nhiệm kỳ.".into(),
-        )),
-        Err(SaveError::Gone) => Ok(Saved::Refused(
-            "Phần này vừa bị người khác xóa; không còn gì để lưu.".into(),
-        )),
-        Err(SaveError::YearTaken) => Err(AppError::BadRequest),
-        Err(SaveError::Sqlx(error)) => Err(error.into()),
+    match app::plans::save_part(state.ctx(), auth.user_id(), plan, version, edit).await? {
+        Stored::Done { .. } => Ok(Saved::Done),
+        Stored::Refused(refusal) => Ok(Saved::Refused(refusal_message(&refusal))),
     }
 }
 
@@ -212,8 +226,8 @@ pub async fn save_header(
         "subject",
         crate::domain::text::Line::parse(fields.get("subject"), 300),
     );
-    if let (Some(number), Some(term)) = (&number, plans::term_start(&state.db, id).await?)
-        && plans::number_taken(&state.db, cell.id, term, number, id).await?
+    if let Some(number) = &number
+        && app::plans::number_taken(state.ctx(), id, &cell, number).await?
     {
         errors.add(
             "number",
@@ -659,7 +673,7 @@ pub async fn signature_page(
             .map(|m| m.to_string())
             .unwrap_or_default(),
         signer_name: plan.signature.signer_name.clone(),
-        members: active_members(&state, cell.id).await?,
+        members: app::plans::active_members(state.ctx(), cell.id).await?,
         authorities: Authority::ALL,
         titles: SignerTitle::ALL,
         errors: FieldErrors::default(),
@@ -673,7 +687,7 @@ pub async fn save_signature(
     fields: Fields,
 ) -> Result<Response, AppError> {
     let (plan, cell) = editable_plan(&state, &auth, id).await?;
-    let members = active_members(&state, cell.id).await?;
+    let members = app::plans::active_members(state.ctx(), cell.id).await?;
     let mut errors = FieldErrors::default();
     let authority = errors.check("authority", Authority::parse(fields.get("authority")));
     let title = errors.check("title", SignerTitle::parse(fields.get("title")));

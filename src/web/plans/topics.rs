@@ -1,27 +1,39 @@
 //! Topics of a plan and their preparation timelines.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 
 use super::sections::{Saved, apply, version_of};
-use super::{active_members, editable_plan, plan_page};
 use crate::AppState;
-use crate::db::plans::{self, Edit};
+use crate::app;
 use crate::domain::calendar::{Due, Quarter};
-use crate::domain::member::{CellRole, Member};
+use crate::domain::member::Member;
 use crate::domain::org::Org;
 use crate::domain::plan::{
     Assignee, Plan, PlanId, Presenter, Step, StepKind, Topic, TopicId, TopicSource, free_text,
 };
 use crate::domain::plan_check::step_order;
+use crate::domain::plan_edit::Edit;
 use crate::domain::text::{Line, canonical};
-use crate::domain::timeline::{default_assignees, standard_steps};
+use crate::domain::timeline::{laid_out, relaid};
 use crate::web::AppError;
 use crate::web::auth::Auth;
 use crate::web::extract::{Fields, Path};
 use crate::web::form::{FieldErrors, rejected, render};
 use crate::web::page::Page;
+use crate::web::scope::{editable_plan, plan_page};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/plans/{id}/topics/new", get(new_page).post(create))
+        .route("/topics/{id}", get(edit_page).post(update))
+        .route("/topics/{id}/standard", post(standard))
+        .route("/topics/{id}/move", post(move_topic))
+        .route("/topics/{id}/delete", post(delete))
+}
 
 /// A step row as the form shows it.
 pub struct StepRow {
@@ -286,43 +298,12 @@ fn blank_step_row() -> StepRow {
     }
 }
 
-/// The standard steps for a topic's time, with default assignees.
-pub fn laid_out(plan: &Plan, topic: &Topic, members: &[Member]) -> Vec<Step> {
-    let presenter = match &topic.presenter {
-        Presenter::Member { id, name } => Some(Assignee {
-            member: *id,
-            name: name.clone(),
-        }),
-        _ => None,
-    };
-    let secretary = members
-        .iter()
-        .find(|m| m.role == CellRole::Secretary)
-        .map(|m| Assignee {
-            member: m.id,
-            name: m.full_name.clone(),
-        });
-    standard_steps(plan.year, topic.quarter, topic.session)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|planned| Step {
-            id: 0,
-            kind: planned.kind,
-            label: planned.kind.label().to_owned(),
-            due: Some(planned.due),
-            assignees: default_assignees(planned.kind, presenter.as_ref(), secretary.as_ref()),
-            note: String::new(),
-            done_on: None,
-        })
-        .collect()
-}
-
 async fn topic_of(
     state: &AppState,
     auth: &Auth,
     id: TopicId,
 ) -> Result<(Plan, Org, Topic), AppError> {
-    let plan_id = plans::topic_plan(&state.db, id)
+    let plan_id = app::plans::topic_plan(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let (plan, cell) = editable_plan(state, auth, plan_id).await?;
@@ -348,7 +329,7 @@ pub async fn new_page(
         version: plan.version,
         refused: None,
         form: TopicForm::blank(),
-        members: active_members(&state, cell.id).await?,
+        members: app::plans::active_members(state.ctx(), cell.id).await?,
         errors: FieldErrors::default(),
     })
 }
@@ -360,7 +341,7 @@ pub async fn create(
     fields: Fields,
 ) -> Result<Response, AppError> {
     let (plan, cell) = editable_plan(&state, &auth, id).await?;
-    let members = active_members(&state, cell.id).await?;
+    let members = app::plans::active_members(state.ctx(), cell.id).await?;
     let form = TopicForm::read(&fields);
     let mut errors = FieldErrors::default();
     let mut refused = None;
@@ -383,7 +364,7 @@ pub async fn create(
         .await?
         {
             Saved::Done => {
-                auth.notify("Đã thêm chuyên đề.").await?;
+                auth.flash("Đã thêm chuyên đề.").await?;
                 return Ok(Redirect::to(&format!("/plans/{id}")).into_response());
             }
             Saved::Refused(message) => refused = Some(message),
@@ -416,7 +397,7 @@ pub async fn edit_page(
         version: plan.version,
         refused: None,
         form,
-        members: active_members(&state, cell.id).await?,
+        members: app::plans::active_members(state.ctx(), cell.id).await?,
         errors: FieldErrors::default(),
     })
 }
@@ -428,7 +409,7 @@ pub async fn update(
     fields: Fields,
 ) -> Result<Response, AppError> {
     let (plan, cell, stored) = topic_of(&state, &auth, id).await?;
-    let members = active_members(&state, cell.id).await?;
+    let members = app::plans::active_members(state.ctx(), cell.id).await?;
     let mut form = TopicForm::read(&fields);
     let mut errors = FieldErrors::default();
     let topic = form.parse(plan.year.get(), &members, &mut errors);
@@ -452,7 +433,7 @@ pub async fn update(
         .await?
         {
             Saved::Done => {
-                auth.notify("Đã lưu chuyên đề.").await?;
+                auth.flash("Đã lưu chuyên đề.").await?;
                 return Ok(Redirect::to(&format!("/plans/{}", plan.id)).into_response());
             }
             Saved::Refused(message) => refused = Some(message),
@@ -482,31 +463,14 @@ pub async fn standard(
     fields: Fields,
 ) -> Result<Response, AppError> {
     let (plan, cell, mut topic) = topic_of(&state, &auth, id).await?;
-    let members = active_members(&state, cell.id).await?;
+    let members = app::plans::active_members(state.ctx(), cell.id).await?;
     let fresh = laid_out(&plan, &topic, &members);
     if fresh.is_empty() {
-        auth.notify("Chuyên đề chưa có quý hoặc thời gian sinh hoạt để lập lịch chuẩn bị.")
+        auth.flash("Chuyên đề chưa có quý hoặc thời gian sinh hoạt để lập lịch chuẩn bị.")
             .await?;
         return Ok(Redirect::to(&format!("/topics/{id}")).into_response());
     }
-    let mut steps: Vec<Step> = Vec::new();
-    for planned in fresh {
-        match topic.steps.iter().find(|s| s.kind == planned.kind) {
-            Some(existing) => steps.push(Step {
-                due: planned.due,
-                ..existing.clone()
-            }),
-            None => steps.push(planned),
-        }
-    }
-    steps.extend(
-        topic
-            .steps
-            .iter()
-            .filter(|s| s.kind == StepKind::Other)
-            .cloned(),
-    );
-    topic.steps = steps;
+    topic.steps = relaid(&topic.steps, fresh);
     match apply(
         &state,
         &auth,
@@ -517,10 +481,10 @@ pub async fn standard(
     .await?
     {
         Saved::Done => {
-            auth.notify("Đã lập lại lịch chuẩn bị theo thời gian của chuyên đề.")
+            auth.flash("Đã lập lại lịch chuẩn bị theo thời gian của chuyên đề.")
                 .await?
         }
-        Saved::Refused(message) => auth.notify(&message).await?,
+        Saved::Refused(message) => auth.flash(&message).await?,
     }
     Ok(Redirect::to(&format!("/topics/{id}")).into_response())
 }
@@ -539,7 +503,7 @@ pub async fn move_topic(
     if let Saved::Refused(message) =
         apply(&state, &auth, plan.id, version_of(&fields), &edit).await?
     {
-        auth.notify(&message).await?;
+        auth.flash(&message).await?;
     }
     Ok(Redirect::to(&format!("/plans/{}#topics", plan.id)).into_response())
 }
@@ -552,7 +516,7 @@ pub async fn delete(
 ) -> Result<Response, AppError> {
     let (plan, _, topic) = topic_of(&state, &auth, id).await?;
     if fields.get("confirm") != "yes" {
-        auth.notify("Chưa xóa: hãy đánh dấu ô xác nhận trước khi bấm Xóa chuyên đề.")
+        auth.flash("Chưa xóa: hãy đánh dấu ô xác nhận trước khi bấm Xóa chuyên đề.")
             .await?;
         return Ok(Redirect::to(&format!("/topics/{id}")).into_response());
     }
@@ -566,10 +530,10 @@ pub async fn delete(
     .await?
     {
         Saved::Done => {
-            auth.notify(&format!("Đã xóa chuyên đề “{}”.", topic.title))
+            auth.flash(&format!("Đã xóa chuyên đề “{}”.", topic.title))
                 .await?
         }
-        Saved::Refused(message) => auth.notify(&message).await?,
+        Saved::Refused(message) => auth.flash(&message).await?,
     }
     Ok(Redirect::to(&format!("/plans/{}", plan.id)).into_response())
 }

@@ -1,0 +1,5 @@
+//! The committee dashboard: every cell below a committee and where its plan stands.
+
+pub use crate::db::dashboard::{
+    CellState, Filter, MandatedFilter, MandatedTopic, Row, Totals, all_rows, mandated, rows, totals,
+};

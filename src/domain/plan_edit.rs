@@ -1,0 +1,255 @@
+//! One change to a plan, the part it touches (concurrent edits of the same part conflict), the
+//! summary its history shows, and the assignments a change creates (who must be told).
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::member::MemberId;
+use super::org::Year;
+use super::plan::{
+    BasisDoc, DocNumber, Presenter, Recipient, Signature, StepId, TextSection, Topic, TopicId,
+};
+
+/// One change to a plan.
+#[derive(Debug, Clone)]
+pub enum Edit {
+    Header {
+        number: Option<DocNumber>,
+        place: String,
+        issued_on: Option<NaiveDate>,
+        subject: String,
+    },
+    Basis {
+        lead: String,
+        docs: Vec<BasisDoc>,
+        closing: String,
+    },
+    Texts {
+        section: TextSection,
+        paragraphs: Vec<String>,
+    },
+    Recipients {
+        recipients: Vec<Recipient>,
+        archive: String,
+    },
+    Signature(Signature),
+    /// A new topic (its `id` and its steps' ids are ignored).
+    AddTopic(Topic),
+    /// A topic and its steps as edited: steps with id 0 are new, missing ones are removed.
+    UpdateTopic(Topic),
+    RemoveTopic(TopicId),
+    MoveTopic {
+        id: TopicId,
+        up: bool,
+    },
+}
+
+impl Edit {
+    /// The part of the plan the edit touches; concurrent edits of the same part conflict.
+    pub fn part(&self) -> String {
+        match self {
+            Edit::Header { .. } => "header".into(),
+            Edit::Basis { .. } => "basis".into(),
+            Edit::Texts { section, .. } => format!("texts:{}", section.as_str()),
+            Edit::Recipients { .. } => "recipients".into(),
+            Edit::Signature(_) => "signature".into(),
+            Edit::AddTopic(_) => "topics:add".into(),
+            Edit::UpdateTopic(topic) => format!("topic:{}", topic.id),
+            Edit::RemoveTopic(id) => format!("topic:{id}"),
+            Edit::MoveTopic { .. } => "topics:order".into(),
+        }
+    }
+
+    /// What the history shows.
+    pub fn summary(&self) -> String {
+        match self {
+            Edit::Header { .. } => "Sửa số, ngày ban hành và trích yếu".into(),
+            Edit::Basis { .. } => "Sửa căn cứ ban hành".into(),
+            Edit::Texts { section, .. } => format!("Sửa mục “{}”", section.label()),
+            Edit::Recipients { .. } => "Sửa nơi nhận".into(),
+            Edit::Signature(_) => "Sửa người ký".into(),
+            Edit::AddTopic(topic) => format!("Thêm chuyên đề “{}”", topic.title),
+            Edit::UpdateTopic(topic) => format!("Sửa chuyên đề “{}”", topic.title),
+            Edit::RemoveTopic(_) => "Xóa một chuyên đề".into(),
+            Edit::MoveTopic { .. } => "Đổi thứ tự chuyên đề".into(),
+        }
+    }
+
+    /// The topic the edit writes, when it writes one (and so may assign members).
+    pub fn written_topic(&self) -> Option<&Topic> {
+        match self {
+            Edit::AddTopic(topic) | Edit::UpdateTopic(topic) => Some(topic),
+            _ => None,
+        }
+    }
+}
+
+/// The history's first entry.
+pub fn created_summary(year: Year) -> String {
+    format!("Lập kế hoạch năm {year}")
+}
+
+/// The history entry of marking a step done (or not done).
+pub fn progress_summary(label: &str, done_on: Option<NaiveDate>) -> String {
+    match done_on {
+        Some(date) => format!(
+            "Đánh dấu hoàn thành “{label}” ngày {}",
+            date.format("%d/%m/%Y")
+        ),
+        None => format!("Bỏ đánh dấu hoàn thành “{label}”"),
+    }
+}
+
+/// One entry of a plan's change history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub version: i64,
+    pub part: String,
+    pub at: DateTime<Utc>,
+    pub user_name: Option<String>,
+    pub summary: String,
+}
+
+/// Who a topic's stored version already assigns: its presenter and (step, member) pairs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Assigned {
+    pub presenter: Option<MemberId>,
+    pub steps: Vec<(StepId, MemberId)>,
+}
+
+/// A member's new tasks in one topic, for one notification naming all of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewTasks {
+    pub member: MemberId,
+    pub labels: Vec<String>,
+}
+
+/// Label of the task of presenting a topic, as the notification names it.
+pub const PRESENTING: &str = "Trình bày chuyên đề";
+
+/// The assignments `topic` (as about to be stored) makes that `before` (as stored) did not
+/// have, grouped per member in order of first appearance. A new step (id 0) is new to all its
+/// assignees.
+pub fn new_tasks(before: &Assigned, topic: &Topic) -> Vec<NewTasks> {
+    let mut fresh: Vec<(MemberId, String)> = Vec::new();
+    if let Presenter::Member { id, .. } = topic.presenter
+        && before.presenter != Some(id)
+    {
+        fresh.push((id, PRESENTING.to_owned()));
+    }
+    for step in &topic.steps {
+        for assignee in &step.assignees {
+            let known = step.id != 0 && before.steps.contains(&(step.id, assignee.member));
+            if !known {
+                fresh.push((assignee.member, step.label.clone()));
+            }
+        }
+    }
+    let mut grouped: Vec<NewTasks> = Vec::new();
+    for (member, label) in fresh {
+        match grouped.iter_mut().find(|g| g.member == member) {
+            Some(group) => group.labels.push(label),
+            None => grouped.push(NewTasks {
+                member,
+                labels: vec![label],
+            }),
+        }
+    }
+    grouped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::plan::{Assignee, Step, StepKind, TopicSource};
+
+    fn step(id: StepId, label: &str, members: &[MemberId]) -> Step {
+        Step {
+            id,
+            kind: StepKind::Other,
+            label: label.into(),
+            due: None,
+            assignees: members
+                .iter()
+                .map(|m| Assignee {
+                    member: *m,
+                    name: format!("Đ/c {m}"),
+                })
+                .collect(),
+            note: String::new(),
+            done_on: None,
+        }
+    }
+
+    fn topic(presenter: Option<MemberId>, steps: Vec<Step>) -> Topic {
+        Topic {
+            id: 7,
+            title: "Học tập và làm theo tư tưởng Hồ Chí Minh".into(),
+            content: String::new(),
+            quarter: None,
+            session: None,
+            presenter: match presenter {
+                Some(id) => Presenter::Member {
+                    id,
+                    name: "Nguyễn Thị Ly".into(),
+                },
+                None => Presenter::Nobody,
+            },
+            source: TopicSource::Own,
+            materials: String::new(),
+            steps,
+            mandated_from: None,
+            deadline: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_new_topic_is_new_to_everyone_it_names_once_per_member() {
+        let t = topic(
+            Some(1),
+            vec![step(0, "Đề cương", &[1]), step(0, "Góp ý", &[2])],
+        );
+        assert_eq!(
+            new_tasks(&Assigned::default(), &t),
+            vec![
+                NewTasks {
+                    member: 1,
+                    labels: vec![PRESENTING.into(), "Đề cương".into()]
+                },
+                NewTasks {
+                    member: 2,
+                    labels: vec!["Góp ý".into()]
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn only_what_was_not_assigned_before_is_new() {
+        let before = Assigned {
+            presenter: Some(1),
+            steps: vec![(10, 1), (11, 2)],
+        };
+        let t = topic(
+            Some(1),
+            vec![
+                step(10, "Đề cương", &[1, 3]),
+                step(11, "Góp ý", &[2]),
+                step(0, "Dự thảo", &[2]),
+            ],
+        );
+        assert_eq!(
+            new_tasks(&before, &t),
+            vec![
+                NewTasks {
+                    member: 3,
+                    labels: vec!["Đề cương".into()]
+                },
+                NewTasks {
+                    member: 2,
+                    labels: vec!["Dự thảo".into()]
+                },
+            ]
+        );
+        assert!(new_tasks(&before, &topic(Some(1), vec![step(10, "Đề cương", &[1])])).is_empty());
+    }
+}
