@@ -13,11 +13,11 @@ use super::auth::{self, Auth};
 use super::form::{FieldErrors, rejected, render};
 use super::page::Page;
 use crate::AppState;
-use crate::db::{notifications, users};
+use crate::app::accounts as users;
+use crate::app::notifications;
 use crate::domain::Invalid;
 use crate::domain::member::Email;
 use crate::domain::user::Password;
-use crate::password;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -71,7 +71,7 @@ pub async fn change_password(
 ) -> Result<Response, AppError> {
     let mut errors = FieldErrors::default();
     let stored = users::password_hash(&state.db, auth.actor.user.id).await?;
-    if !password::verify(form.current, stored).await? {
+    if !users::verify(form.current, stored).await? {
         errors.add("current", "Mật khẩu hiện tại không đúng.");
     }
     let new = errors.check("new", Password::parse(&form.new));
@@ -86,7 +86,7 @@ pub async fn change_password(
             email: own_email(&state, &auth).await?,
         });
     };
-    let hash = password::hash(&new).await?;
+    let hash = users::hash(&new).await?;
     users::set_password_hash(&state.db, auth.actor.user.id, &hash, auth.user_id()).await?;
     auth::renew(&auth.session).await?;
     auth.flash("Đã đổi mật khẩu.").await?;

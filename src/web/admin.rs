@@ -14,14 +14,14 @@ use super::auth::Auth;
 use super::form::{FieldErrors, rejected, render};
 use super::page::Page;
 use crate::AppState;
-use crate::db::{notifications, orgs, users};
+use crate::app::accounts as users;
+use crate::app::{notifications, orgs};
 use crate::domain::Invalid;
 use crate::domain::access::Actor;
 use crate::domain::member::Email;
 use crate::domain::org::{OrgId, OrgKind};
 use crate::domain::text::Line;
 use crate::domain::user::{Login, Password, User, UserId};
-use crate::password;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -111,7 +111,7 @@ pub async fn create_user(
     let name = errors.check("full_name", Line::parse(&form.full_name, 100));
     let secret = errors.check("password", Password::parse(&form.password));
     if let (Some(login), Some(name), Some(secret)) = (login, name, secret) {
-        let hash = password::hash(&secret).await?;
+        let hash = users::hash(&secret).await?;
         let new = users::NewUser {
             login: &login,
             full_name: name.as_str(),
@@ -204,7 +204,7 @@ pub async fn reset_password(
     admin_only(&auth)?;
     let mut errors = FieldErrors::default();
     if let Some(secret) = errors.check("password", Password::parse(&form.password)) {
-        let hash = password::hash(&secret).await?;
+        let hash = users::hash(&secret).await?;
         if !users::set_password_hash(&state.db, id, &hash, auth.user_id()).await? {
             return Err(AppError::NotFound);
         }

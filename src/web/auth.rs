@@ -17,11 +17,11 @@ use tower_sessions::Session;
 use super::page::{NavUser, Page};
 use super::{AppError, csrf};
 use crate::AppState;
-use crate::db::{login_failures, notifications, users};
+use crate::app::accounts::{self as users, login_failures};
+use crate::app::notifications;
 use crate::domain::access::Actor;
 use crate::domain::text::canonical;
 use crate::domain::user::UserId;
-use crate::password;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -244,7 +244,7 @@ pub async fn login(
         Some((id, hash)) => (Some(id), Some(hash)),
         None => (None, None),
     };
-    let valid = password::verify(form.password.clone(), stored).await?;
+    let valid = users::verify(form.password.clone(), stored).await?;
     let Some(user_id) = user_id.filter(|_| valid) else {
         let forget_before = Utc::now() - window * 4;
         login_failures::record(&state.db, &login, &address, forget_before).await?;

@@ -22,7 +22,7 @@ use super::form::render;
 use super::page::Page;
 use super::scope::{org_page, readable_org};
 use crate::AppState;
-use crate::db::dashboard::{self, CellState, Filter, MandatedFilter, MandatedTopic, Row, Totals};
+use crate::app::dashboard::{self, CellState, Filter, MandatedFilter, MandatedTopic, Row, Totals};
 use crate::domain::org::{Org, OrgId, Year};
 use crate::domain::text::{canonical, fold};
 

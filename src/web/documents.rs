@@ -12,7 +12,7 @@ use super::auth::Auth;
 use super::extract::Path;
 use super::scope::readable_plan;
 use crate::AppState;
-use crate::db::review::{self, RevisionId};
+use crate::app::review::{self, RevisionId};
 use crate::document::{self, Document};
 use crate::domain::org::Org;
 use crate::domain::plan::{Plan, PlanId};

@@ -11,7 +11,7 @@ use super::auth::Auth;
 use super::form::render;
 use super::page::Page;
 use crate::AppState;
-use crate::db::orgs;
+use crate::app::orgs;
 use crate::domain::access::{Membership, Reviewership};
 use crate::domain::org::Org;
 

@@ -16,7 +16,7 @@ use super::page::Page;
 use super::scope::{org_page, readable_org};
 use super::{AppError, csrf};
 use crate::AppState;
-use crate::db::{members, users};
+use crate::app::members;
 use crate::domain::member::{
     BirthYear, CellRole, Email, Member, MemberDraft, MemberId, Phone, Standing, parse_full_name,
 };
@@ -230,7 +230,7 @@ pub async fn update(
         None
     } else {
         match errors.check("login", Login::parse(&form.login)) {
-            Some(login) => match users::find_by_login(&state.db, login.as_str()).await? {
+            Some(login) => match members::find_by_login(&state.db, login.as_str()).await? {
                 Some(user) => Some(user.id),
                 None => {
                     errors.add("login", "Không có tài khoản với tên đăng nhập này.");

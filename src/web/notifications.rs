@@ -15,7 +15,7 @@ use super::extract::Path;
 use super::form::render;
 use super::page::Page;
 use crate::AppState;
-use crate::db::notifications;
+use crate::app::notifications;
 use crate::domain::notification::{FALLBACK_LINK, Notification, is_local_link};
 
 pub fn routes() -> Router<AppState> {

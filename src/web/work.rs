@@ -11,7 +11,7 @@ use super::auth::Auth;
 use super::form::render;
 use super::page::Page;
 use crate::AppState;
-use crate::db::plans::{self, WorkRow};
+use crate::app::plans::{self, WorkRow};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/me/work", get(show))
