@@ -74,6 +74,27 @@ impl Action {
     }
 }
 
+/// The same table seen from a plan's state, for pages that offer an action only where it is
+/// allowed.
+impl PlanStatus {
+    /// Whether `action` may be taken from this state.
+    pub fn allows(self, action: Action) -> bool {
+        action.transition(self).is_some()
+    }
+
+    /// Waiting for the higher committee: a reviewer may accept or return it.
+    pub fn awaits_review(self) -> bool {
+        Action::ALL
+            .into_iter()
+            .any(|action| action.by_reviewer() && self.allows(action))
+    }
+
+    /// Sent back by the higher committee: the next submission is a resubmission.
+    pub fn is_returned(self) -> bool {
+        self == PlanStatus::Returned
+    }
+}
+
 /// The cell meeting at which a plan was adopted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Adoption {
@@ -213,6 +234,29 @@ mod tests {
         assert_eq!(Action::Submit.transition(Returned), Some(Submitted));
         assert_eq!(Action::Accept.transition(Accepted), None);
         assert_eq!(Action::Issue.transition(Draft), Some(Issued));
+    }
+
+    #[test]
+    fn a_state_allows_what_the_table_allows() {
+        use PlanStatus::*;
+        for status in PlanStatus::ALL {
+            for action in Action::ALL {
+                assert_eq!(status.allows(action), action.transition(status).is_some());
+            }
+        }
+        assert!(Draft.allows(Action::Adopt) && Draft.allows(Action::Issue));
+        assert!(!Draft.allows(Action::Submit));
+        assert!(Adopted.allows(Action::Submit) && Returned.allows(Action::Submit));
+        let awaiting: Vec<_> = PlanStatus::ALL
+            .into_iter()
+            .filter(|s| s.awaits_review())
+            .collect();
+        assert_eq!(awaiting, [Submitted]);
+        let returned: Vec<_> = PlanStatus::ALL
+            .into_iter()
+            .filter(|s| s.is_returned())
+            .collect();
+        assert_eq!(returned, [Returned]);
     }
 
     #[test]

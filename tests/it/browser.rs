@@ -85,21 +85,20 @@ impl Chromium {
         panic!("chromedriver did not start: {last_error:?}");
     }
 
-    pub async fn text(&self) -> String {
-        self.client
-            .find(Locator::Css("body"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
+    /// The page text; None while a navigation replaces the page (the body went stale or is
+    /// not there yet).
+    pub async fn text(&self) -> Option<String> {
+        let body = self.client.find(Locator::Css("body")).await.ok()?;
+        body.text().await.ok()
     }
 
     /// The page text once it contains `needle` (navigation after a click may still be going).
     pub async fn wait_for(&self, needle: &str) -> String {
         let mut text = String::new();
         for _ in 0..50 {
-            text = self.text().await;
+            if let Some(now) = self.text().await {
+                text = now;
+            }
             if text.contains(needle) {
                 return text;
             }
