@@ -8,6 +8,7 @@ use std::time::Duration;
 use fantoccini::{Client, ClientBuilder, Locator};
 
 use crate::both;
+use chuyende::samples::KINDERGARTEN_TOPICS;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -85,20 +86,20 @@ impl Chromium {
         panic!("chromedriver did not start: {last_error:?}");
     }
 
-    /// The page text; None while a navigation replaces the page (the body went stale or is
-    /// not there yet).
-    pub async fn text(&self) -> Option<String> {
-        let body = self.client.find(Locator::Css("body")).await.ok()?;
-        body.text().await.ok()
+    /// The text of the page as rendered (what is hidden is left out).
+    async fn text(&self) -> Result<String, fantoccini::error::CmdError> {
+        self.client.find(Locator::Css("body")).await?.text().await
     }
 
     /// The page text once it contains `needle` (navigation after a click may still be going).
     pub async fn wait_for(&self, needle: &str) -> String {
         let mut text = String::new();
         for _ in 0..50 {
-            if let Some(now) = self.text().await {
-                text = now;
-            }
+            // Mid-navigation the body found may be gone before its text is read: try again.
+            text = match self.text().await {
+                Ok(text) => text,
+                Err(error) => format!("(unreadable: {error})"),
+            };
             if text.contains(needle) {
                 return text;
             }
@@ -125,6 +126,21 @@ impl Chromium {
             .click()
             .await
             .unwrap();
+    }
+}
+
+/// Each of `expected` in `text`, each after the one before.
+#[track_caller]
+fn assert_in_order(text: &str, expected: &[&str]) {
+    let mut from = 0;
+    for needle in expected {
+        match text[from..].find(needle) {
+            Some(at) => from += at + needle.len(),
+            None => panic!(
+                "expected {needle:?} after {:?} in the page:\n{text}",
+                &text[..from]
+            ),
+        }
     }
 }
 
@@ -162,12 +178,23 @@ both! {
         let typed = browser.find(Locator::Css("[name='issued_on']")).await.unwrap().prop("value").await.unwrap();
         assert_eq!(typed.as_deref(), Some("32/13/2022"));
 
-        // The print view renders in the browser as the official document.
+        // The print view renders in the browser as the official document: what Chromium shows,
+        // in reading order, is the header, the title, the body with the edit just made and every
+        // topic, then the signature; the app's own menu is not part of it.
         browser.goto(&format!("{}/plans/{plan}/document", app.base)).await.unwrap();
         let text = chromium.wait_for("KẾ HOẠCH").await;
-        assert!(text.contains("ĐẢNG CỘNG SẢN VIỆT NAM") && text.contains("CHI BỘ MẦM NON ĐỊNH AN"), "{text}");
+        let mut reading_order = vec![
+            "ĐẢNG BỘ XÃ ĐỊNH AN", "CHI BỘ MẦM NON ĐỊNH AN", "Số 01-KH/CB", "ĐẢNG CỘNG SẢN VIỆT NAM",
+            "Định An, ngày 10 tháng 01 năm 2022", "DỰ THẢO", "KẾ HOẠCH",
+            "triển khai thực hiện sinh hoạt chuyên đề chi bộ năm 2022", "Đúng quy trình “5 bước”.",
+        ];
+        reading_order.extend(KINDERGARTEN_TOPICS);
+        reading_order.extend(["Nơi nhận:", "T/M CHI BỘ", "BÍ THƯ", "Lê Thị Bích Ngọc"]);
+        assert_in_order(&text, &reading_order);
+        assert!(!text.contains("Đăng xuất"), "the print view is the document alone:\n{text}");
+        assert_eq!(browser.title().await.unwrap(), "Kế hoạch triển khai thực hiện sinh hoạt chuyên đề chi bộ năm 2022");
+        // Kept for a person to look at when the layout is in doubt.
         let print = browser.screenshot().await.unwrap();
-        assert!(print.starts_with(b"\x89PNG") && print.len() > 10_000, "a real screenshot of the print view");
         let out = std::env::temp_dir().join(format!("chuyende-print-view-{}.png", app.db.backend()));
         std::fs::write(&out, &print).unwrap();
         browser.goto(&format!("{}/plans/{plan}", app.base)).await.unwrap();
@@ -181,9 +208,16 @@ both! {
         chromium.click("form[action='/login'] button[type='submit']").await;
         chromium.wait_for("Đang cần làm").await;
         chromium.click("form.mark button").await;
-        chromium.wait_for("Đã đánh dấu hoàn thành").await;
-        let screenshot = browser.screenshot().await.unwrap();
-        assert!(screenshot.starts_with(b"\x89PNG"), "a PNG screenshot");
+        let today = chrono::Local::now().date_naive();
+        let text = chromium.wait_for("Đã đánh dấu hoàn thành").await;
+        assert!(text.contains("Đã đánh dấu hoàn thành “Chuẩn bị đề cương”."), "{text}");
+        assert!(text.contains(&format!("(xong {})", today.format("%d/%m/%Y"))), "{text}");
+        let stored = chuyende::db::plans::get(&app.db, plan).await.unwrap().unwrap();
+        let done: Vec<_> = stored.topics.iter().flat_map(|t| &t.steps).filter(|s| s.done_on.is_some()).collect();
+        assert_eq!(done.len(), 1, "one step marked: {done:?}");
+        assert_eq!(done[0].label, "Chuẩn bị đề cương");
+        assert_eq!(done[0].done_on, Some(today));
+        assert_eq!(done[0].assignees[0].name, "Nguyễn Thị Ly", "her own step");
         chromium.client.clone().close().await.unwrap();
     }
 }

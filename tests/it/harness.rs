@@ -91,43 +91,66 @@ fn random_suffix() -> String {
     format!("{n:016x}")
 }
 
+/// A new empty database: its URL, and what drops it.
+async fn fresh_database(backend: Backend) -> (String, Cleanup) {
+    match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("temporary folder");
+            let url = format!("sqlite://{}/test.db", dir.path().display());
+            (url, Cleanup::Sqlite(dir))
+        }
+        Backend::Postgres => {
+            let admin_url = std::env::var(POSTGRES_ENV).unwrap_or_else(|_| POSTGRES_DEFAULT.into());
+            let admin = Db::connect(&admin_url).await.unwrap_or_else(|e| {
+                panic!(
+                    "PostgreSQL is unreachable at {admin_url} ({e}). Every test also runs on \
+                     PostgreSQL: start it (see README) or set {POSTGRES_ENV}."
+                )
+            });
+            let name = format!("chuyende_test_{}", random_suffix());
+            let Db::Postgres(pool) = &admin else {
+                unreachable!()
+            };
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(pool)
+                .await
+                .expect("create test database");
+            admin.close().await;
+            let (prefix, _) = admin_url
+                .rsplit_once('/')
+                .expect("database URL with a path");
+            let url = format!("{prefix}/{name}");
+            (url, Cleanup::Postgres { admin_url, name })
+        }
+    }
+}
+
+/// A new database with the migrations applied and nothing else (no demo data, no app), dropped
+/// with the value.
+pub struct FreshDb {
+    pub db: Db,
+    _cleanup: Cleanup,
+}
+
+impl FreshDb {
+    pub async fn migrated(backend: Backend) -> Self {
+        let (url, cleanup) = fresh_database(backend).await;
+        let db = Db::connect(&url).await.expect("connect");
+        db.migrate().await.expect("migrate");
+        FreshDb {
+            db,
+            _cleanup: cleanup,
+        }
+    }
+}
+
 impl TestApp {
     pub async fn start(backend: Backend) -> Self {
         Self::start_with(backend, Settings::default()).await
     }
 
     pub async fn start_with(backend: Backend, settings: Settings) -> Self {
-        let (database_url, cleanup) = match backend {
-            Backend::Sqlite => {
-                let dir = tempfile::tempdir().expect("temporary folder");
-                let url = format!("sqlite://{}/test.db", dir.path().display());
-                (url, Cleanup::Sqlite(dir))
-            }
-            Backend::Postgres => {
-                let admin_url =
-                    std::env::var(POSTGRES_ENV).unwrap_or_else(|_| POSTGRES_DEFAULT.into());
-                let admin = Db::connect(&admin_url).await.unwrap_or_else(|e| {
-                    panic!(
-                        "PostgreSQL is unreachable at {admin_url} ({e}). Every test also runs on \
-                         PostgreSQL: start it (see README) or set {POSTGRES_ENV}."
-                    )
-                });
-                let name = format!("chuyende_test_{}", random_suffix());
-                let Db::Postgres(pool) = &admin else {
-                    unreachable!()
-                };
-                sqlx::query(&format!("CREATE DATABASE {name}"))
-                    .execute(pool)
-                    .await
-                    .expect("create test database");
-                admin.close().await;
-                let (prefix, _) = admin_url
-                    .rsplit_once('/')
-                    .expect("database URL with a path");
-                let url = format!("{prefix}/{name}");
-                (url, Cleanup::Postgres { admin_url, name })
-            }
-        };
+        let (database_url, cleanup) = fresh_database(backend).await;
         let db = Db::connect(&database_url).await.expect("connect");
         db.migrate().await.expect("migrate");
         let demo = demo::load(&db).await.expect("demo data");

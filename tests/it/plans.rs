@@ -228,17 +228,30 @@ both! {
 
         // Reordering topics.
         let page = browser.get(&format!("/plans/{id}")).await;
-        browser.post(&format!("/topics/{topic}/move"), &[("version", &version_in(&page.body)), ("direction", "up")]).await;
+        browser.post(&format!("/topics/{topic}/move"), &[("version", &version_in(&page.body)), ("direction", "up")])
+            .await
+            .redirects_to(&format!("/plans/{id}#topics"));
         let plan = plans::get(&app.db, id).await.unwrap().unwrap();
         assert_eq!(plan.topics[0].id, topic);
 
-        // Removing needs the confirmation box.
-        browser.get(&format!("/topics/{topic}")).await;
-        browser.post(&format!("/topics/{topic}/delete"), &[("version", "0")]).await;
+        // Removing needs the confirmation box: without it, back to the topic, told why.
+        let form = browser.get(&format!("/topics/{topic}")).await;
+        browser.post(&format!("/topics/{topic}/delete"), &[("version", &version_in(&form.body))])
+            .await
+            .redirects_to(&format!("/topics/{topic}"));
+        browser.get(&format!("/topics/{topic}")).await.ok()
+            .contains("Chưa xóa: hãy đánh dấu ô xác nhận trước khi bấm Xóa chuyên đề.");
         assert_eq!(plans::get(&app.db, id).await.unwrap().unwrap().topics.len(), 2);
         let form = browser.get(&format!("/topics/{topic}")).await;
-        browser.post(&format!("/topics/{topic}/delete"), &[("version", &version_in(&form.body)), ("confirm", "yes")]).await;
-        assert_eq!(plans::get(&app.db, id).await.unwrap().unwrap().topics.len(), 1);
+        browser.post(&format!("/topics/{topic}/delete"), &[("version", &version_in(&form.body)), ("confirm", "yes")])
+            .await
+            .redirects_to(&format!("/plans/{id}"));
+        browser.get(&format!("/plans/{id}")).await.ok()
+            .contains("Đã xóa chuyên đề “Phòng, chống tai nạn thương tích cho trẻ”.")
+            .lacks("Tổ đảng khối lớp Lá");
+        let plan = plans::get(&app.db, id).await.unwrap().unwrap();
+        assert_eq!(plan.topics.len(), 1);
+        assert_eq!(plan.topics[0].title, "Học tập và làm theo tư tưởng Hồ Chí Minh", "the other topic stays");
     }
 
     async fn copying_last_years_plan(app: TestApp) {
@@ -376,6 +389,8 @@ both! {
         // A future date is refused; a member cannot mark a step not assigned to them.
         member.post(&format!("/steps/{}/mark", step.id), &[("done_on", "01/01/2100")]).await;
         member.get("/").await.contains("ngày hoàn thành không thể ở tương lai");
+        let kept = plans::get(&app.db, plan.id).await.unwrap().unwrap().topics[2].steps[0].done_on;
+        assert_eq!(kept.unwrap().to_string(), "2022-10-05", "the refused date is not stored");
         let not_mine = plan.topics[0].steps[0].id;
         assert_eq!(member.post(&format!("/steps/{not_mine}/mark"), &[]).await.status, StatusCode::FORBIDDEN);
         // The secretary can, and can undo it.
@@ -427,6 +442,9 @@ both! {
         anonymous.get("/login").await;
         anonymous.get(&format!("/plans/{kindergarten}")).await.redirects_to("/login");
         assert_eq!(app.browser().get("/plans/999999").await.status, StatusCode::SEE_OTHER);
-        app.login("admin").await.get("/plans/999999").await;
+        // Signed in, even with every right, a plan that does not exist is "not found".
+        let missing = app.login("admin").await.get("/plans/999999").await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND, "body: {}", missing.body);
+        missing.contains("Không tìm thấy trang").lacks("Kế hoạch sinh hoạt chuyên đề");
     }
 }

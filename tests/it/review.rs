@@ -70,7 +70,10 @@ both! {
 
         // Edits after submission do not touch what was submitted.
         let form = secretary.get(&format!("/plans/{plan}/texts/purposes")).await;
-        secretary.post(&format!("/plans/{plan}/texts/purposes"), &[("version", &version_in(&form.body)), ("text", "Mục đích sửa sau khi báo cáo.")]).await;
+        secretary.post(&format!("/plans/{plan}/texts/purposes"), &[("version", &version_in(&form.body)), ("text", "Mục đích sửa sau khi báo cáo.")])
+            .await
+            .redirects_to(&format!("/plans/{plan}"));
+        assert_eq!(plans::get(&app.db, plan).await.unwrap().unwrap().purposes, ["Mục đích sửa sau khi báo cáo."], "the live plan has the edit");
         let frozen = review::revision(&app.db, revisions[0].id).await.unwrap().unwrap();
         assert_eq!(frozen.snapshot.plan.purposes, first.purposes);
         let page = reviewer.get(&format!("/plans/{plan}/review")).await;
@@ -95,7 +98,9 @@ both! {
             .contains("Bổ sung tài liệu học tập.")
             .contains("Góp ý của cấp trên:</b> Đề nghị ghi rõ người chuẩn bị đề cương.");
         let form = secretary.get(&format!("/plans/{plan}/texts/materials")).await;
-        secretary.post(&format!("/plans/{plan}/texts/materials"), &[("version", &version_in(&form.body)), ("text", "Tài liệu do Đảng ủy xã cung cấp.")]).await;
+        secretary.post(&format!("/plans/{plan}/texts/materials"), &[("version", &version_in(&form.body)), ("text", "Tài liệu do Đảng ủy xã cung cấp.")])
+            .await
+            .redirects_to(&format!("/plans/{plan}"));
         secretary.get(&format!("/plans/{plan}")).await;
         secretary.post(&format!("/plans/{plan}/submit"), &[]).await.redirects_to(&format!("/plans/{plan}"));
         assert_eq!(status(&app, plan).await, PlanStatus::Submitted);
