@@ -504,7 +504,7 @@ async fn generate(db: &Db, year: Year) -> anyhow::Result<Tree> {
     // The top committee's directive plan, through the app, then issued; half the cells pulled
     // its first topic into their plan.
     let none = |_: &str| None;
-    let mut directive = chuyende::samples::model_plan_2022(&top, &none, "");
+    let mut directive = chuyende::domain::samples::model_plan_2022(&top, &none, "");
     directive.year = year;
     let directive_id = plans::create(db, &directive, top.term_start, None).await?;
     exec!(

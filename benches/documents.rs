@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use chuyende::document::{self, Document};
 use chuyende::domain::org::{Org, OrgKind, OrgPath, Year};
-use chuyende::samples;
+use chuyende::domain::samples;
 
 const WARM_UP: usize = 5;
 const RUNS: usize = 50;

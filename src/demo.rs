@@ -6,10 +6,10 @@ use crate::db::{Db, members, orgs, plans, users};
 use crate::domain::member::{CellRole, MemberDraft, Standing};
 use crate::domain::org::{Abbreviation, Org, OrgDraft, OrgKind, Year};
 use crate::domain::plan::{Plan, copy_to_year};
+use crate::domain::samples;
 use crate::domain::text::Line;
 use crate::domain::user::{Login, Password, UserId};
 use crate::password;
-use crate::samples;
 
 pub const PASSWORD: &str = "chuyende-demo";
 

@@ -12,7 +12,6 @@ pub mod document;
 pub mod domain;
 pub mod mail;
 pub mod password;
-pub mod samples;
 pub mod web;
 
 use std::sync::Arc;

@@ -1,4 +1,4 @@
-//! Plans the document tests build from: the two seed plans of `crate::samples`, issued by the
+//! Plans the document tests build from: the two seed plans of `crate::domain::samples`, issued by the
 //! kindergarten cell, and a plan full of text that would break a renderer that spliced it.
 
 use chrono::NaiveDate;
@@ -9,7 +9,7 @@ use crate::domain::org::{Org, OrgKind, OrgPath, Year};
 use crate::domain::plan::{
     Assignee, DocNumber, Plan, PlanStatus, Presenter, Recipient, Step, StepKind, TopicSource,
 };
-use crate::samples;
+use crate::domain::samples;
 
 pub const SECRETARY: &str = "Trần Thị Hồng Nhung";
 

@@ -13,6 +13,7 @@ pub mod plan;
 pub mod plan_check;
 pub mod plan_edit;
 pub mod plan_parts;
+pub mod samples;
 pub mod text;
 pub mod timeline;
 pub mod user;

@@ -234,7 +234,7 @@ mod tests {
     }
 
     fn findings_for(topics: Vec<Topic>) -> Vec<Finding> {
-        let mut plan = crate::samples::model_plan_2022(
+        let mut plan = crate::domain::samples::model_plan_2022(
             &crate::domain::org::Org {
                 id: 1,
                 parent_id: None,

@@ -192,7 +192,7 @@ mod tests {
             term_start: Year::new(2020).unwrap(),
             path: OrgPath::root(1),
         };
-        let mut plan = crate::samples::model_plan_2022(&org, &|_| None, "A");
+        let mut plan = crate::domain::samples::model_plan_2022(&org, &|_| None, "A");
         for (n, topic) in plan.topics.iter_mut().enumerate() {
             topic.id = n as i64 + 1;
         }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use fantoccini::{Client, ClientBuilder, Locator};
 
 use crate::both;
-use chuyende::samples::KINDERGARTEN_TOPICS;
+use chuyende::domain::samples::KINDERGARTEN_TOPICS;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";

@@ -11,8 +11,8 @@ use crate::harness::{Response, TestApp};
 use chuyende::db::{Db, orgs, plans, users};
 use chuyende::domain::org::{Abbreviation, Org, OrgDraft, OrgKind, Year};
 use chuyende::domain::plan::Plan;
+use chuyende::domain::samples;
 use chuyende::domain::text::Line;
-use chuyende::samples;
 
 /// Runs one statement on whichever database the app uses (states and dates are set this way:
 /// the plan life cycle is another part of the application).

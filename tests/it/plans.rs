@@ -7,7 +7,7 @@ use crate::both;
 use crate::harness::{Browser, TestApp};
 use chuyende::db::plans;
 use chuyende::domain::org::Year;
-use chuyende::samples::{KINDERGARTEN_TOPICS, MODEL_TOPICS};
+use chuyende::domain::samples::{KINDERGARTEN_TOPICS, MODEL_TOPICS};
 
 async fn plan_id(app: &TestApp, cell: i64, year: i32) -> i64 {
     plans::find(&app.db, cell, Year::new(year).unwrap())

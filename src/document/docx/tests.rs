@@ -86,7 +86,10 @@ fn the_header_and_foot_read_in_order() {
         t("triển khai thực hiện sinh hoạt chuyên đề chi bộ năm 2022"),
         t("I. MỤC ĐÍCH, YÊU CẦU"),
     ];
-    for (i, title) in crate::samples::KINDERGARTEN_TOPICS.iter().enumerate() {
+    for (i, title) in crate::domain::samples::KINDERGARTEN_TOPICS
+        .iter()
+        .enumerate()
+    {
         expected.push(t(&format!("Chuyên đề {}: {title}", i + 1)));
     }
     expected.extend([

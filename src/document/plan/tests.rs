@@ -2,7 +2,7 @@ use super::*;
 use crate::document::fixtures::{self, SECRETARY};
 use crate::document::{Block, Document, Row, file_stem};
 use crate::domain::plan::PlanStatus;
-use crate::samples::{KINDERGARTEN_TOPICS, MODEL_TOPICS};
+use crate::domain::samples::{KINDERGARTEN_TOPICS, MODEL_TOPICS};
 
 /// The document flattened to one line per thing printed, with a mark for its kind:
 /// `§` part heading, `§§` item heading, `¶` paragraph, `#` table group row, `|` table row.

@@ -4,14 +4,14 @@
 
 use chrono::NaiveDate;
 
-use crate::domain::calendar::{Due, Quarter, YearMonth};
-use crate::domain::member::MemberId;
-use crate::domain::org::{Org, Year};
-use crate::domain::plan::{
+use super::calendar::{Due, Quarter, YearMonth};
+use super::member::MemberId;
+use super::org::{Org, Year};
+use super::plan::{
     Assignee, Authority, BasisDoc, BasisKind, NewPlan, Plan, Presenter, Recipient, Signature,
     SignerTitle, Step, Topic, TopicSource, blank_plan,
 };
-use crate::domain::timeline::{default_assignees, standard_steps};
+use super::timeline::{default_assignees, standard_steps};
 
 /// Finds a member of the cell by full name.
 pub type MemberLookup<'a> = &'a dyn Fn(&str) -> Option<MemberId>;
