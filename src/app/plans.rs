@@ -86,7 +86,7 @@ pub async fn create(
             let Some(previous) = existing.iter().find(|p| p.year < year.get()) else {
                 return Ok(Created::NoPreviousPlan);
             };
-            let previous = plans::get(ctx.db, previous.id)
+            let previous = plans::get(ctx.db, PlanId(previous.id))
                 .await?
                 .ok_or(Error::Invariant("a listed plan vanished"))?;
             copy_to_year(&previous, year, None)

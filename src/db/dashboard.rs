@@ -199,7 +199,7 @@ fn selection(dialect: Dialect, filter: &Filter, params: &mut Params) -> Option<S
         }
     }
     if let Some(mandated) = filter.mandated {
-        let topic = params.push(Param::Int(mandated.topic));
+        let topic = params.push(Param::Int(mandated.topic.get()));
         let not = if mandated.included { "" } else { "NOT " };
         conditions.push(format!(
             "{not}EXISTS (SELECT 1 FROM topics ct WHERE ct.plan_id = p.id \
@@ -304,7 +304,7 @@ struct RowRecord {
     cell_name: String,
     parent_id: Option<i64>,
     parent_name: Option<String>,
-    plan_id: Option<i64>,
+    plan_id: Option<PlanId>,
     status: Option<String>,
     submitted_at: Option<DateTime<Utc>>,
     q1: i64,
@@ -456,7 +456,7 @@ pub async fn mandated(db: &Db, committee: &Org, year: Year) -> sqlx::Result<Vec<
          ORDER BY LENGTH(issuer.path), dp.id, mt.position, mt.id",
         placeholders(2, issuers.len())
     );
-    type Record = (i64, String, Option<String>, i64, i64, String);
+    type Record = (TopicId, String, Option<String>, PlanId, i64, String);
     let records: Vec<Record> = on_pool!(db, pool => {
         let mut query = sqlx::query_as(&sql).bind(year.get());
         for id in &issuers {
@@ -492,7 +492,7 @@ pub async fn mandated(db: &Db, committee: &Org, year: Year) -> sqlx::Result<Vec<
          GROUP BY ct.mandated_topic_id",
         placeholders(4, topics.len())
     );
-    let counts: Vec<(i64, i64)> = on_pool!(db, pool => {
+    let counts: Vec<(TopicId, i64)> = on_pool!(db, pool => {
         let mut query = sqlx::query_as(&sql)
             .persistent(false)
             .bind(&lo)

@@ -187,6 +187,53 @@ impl Db {
     }
 }
 
+/// Ids are stored as BIGINT / INTEGER: each id newtype encodes and decodes as its `i64`.
+macro_rules! stored_as_i64 {
+    ($($id:ty),*) => {$(
+        impl<DB: sqlx::Database> sqlx::Type<DB> for $id
+        where
+            i64: sqlx::Type<DB>,
+        {
+            fn type_info() -> DB::TypeInfo {
+                <i64 as sqlx::Type<DB>>::type_info()
+            }
+
+            fn compatible(ty: &DB::TypeInfo) -> bool {
+                <i64 as sqlx::Type<DB>>::compatible(ty)
+            }
+        }
+
+        impl<'q, DB: sqlx::Database> sqlx::Encode<'q, DB> for $id
+        where
+            i64: sqlx::Encode<'q, DB>,
+        {
+            fn encode_by_ref(
+                &self,
+                buf: &mut <DB as sqlx::Database>::ArgumentBuffer<'q>,
+            ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+                <i64 as sqlx::Encode<'q, DB>>::encode_by_ref(&self.0, buf)
+            }
+        }
+
+        impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for $id
+        where
+            i64: sqlx::Decode<'r, DB>,
+        {
+            fn decode(
+                value: <DB as sqlx::Database>::ValueRef<'r>,
+            ) -> Result<Self, sqlx::error::BoxDynError> {
+                Ok(Self(<i64 as sqlx::Decode<'r, DB>>::decode(value)?))
+            }
+        }
+    )*};
+}
+
+stored_as_i64!(
+    crate::domain::plan::PlanId,
+    crate::domain::plan::TopicId,
+    crate::domain::plan::StepId
+);
+
 /// True when the error is a UNIQUE constraint violation (a duplicate login, say).
 pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     error

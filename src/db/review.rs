@@ -195,7 +195,7 @@ pub async fn events(db: &Db, plan: PlanId) -> sqlx::Result<Vec<Event>> {
 #[derive(sqlx::FromRow)]
 struct RevisionRow {
     id: i64,
-    plan_id: i64,
+    plan_id: PlanId,
     number: i32,
     submitted_at: DateTime<Utc>,
     snapshot: String,
@@ -302,7 +302,7 @@ pub async fn comments(db: &Db, plan: PlanId) -> sqlx::Result<Vec<Comment>> {
 /// A submitted plan waiting for a committee.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct InboxRow {
-    pub plan_id: i64,
+    pub plan_id: PlanId,
     pub year: i32,
     pub cell_id: i64,
     pub cell_name: String,
@@ -343,7 +343,7 @@ pub struct Directive {
 
 #[derive(sqlx::FromRow)]
 struct DirectiveRow {
-    id: i64,
+    id: PlanId,
     year: i32,
     number_serial: Option<i32>,
     number_kind: Option<String>,

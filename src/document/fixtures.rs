@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use crate::domain::calendar::{Due, Quarter, YearMonth};
 use crate::domain::member::MemberId;
 use crate::domain::org::{Org, OrgKind, OrgPath, Year};
+use crate::domain::plan::StepId;
 use crate::domain::plan::{
     Assignee, DocNumber, Plan, PlanStatus, Presenter, Recipient, Step, StepKind, TopicSource,
 };
@@ -73,7 +74,7 @@ pub fn hostile() -> Plan {
     topic.source = TopicSource::Mandated(format!("Kế hoạch {HOSTILE}"));
     topic.quarter = Quarter::new(1);
     topic.steps.push(Step {
-        id: 0,
+        id: StepId::NEW,
         kind: StepKind::Other,
         label: format!("Việc {HOSTILE}"),
         due: YearMonth::new(2022, 3).map(Due::Month),

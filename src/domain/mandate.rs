@@ -2,7 +2,7 @@
 //! cell's plan gets when it takes one in.
 
 use super::member::Member;
-use super::plan::{DocNumber, Plan, PlanId, Presenter, Topic, TopicSource};
+use super::plan::{DocNumber, Plan, PlanId, Presenter, Topic, TopicId, TopicSource};
 use super::timeline::laid_out;
 
 /// A mandated topic as a cell's plan sees it.
@@ -26,7 +26,7 @@ impl Mandated {
             None => format!("Theo kế hoạch của {}", self.committee),
         };
         let mut topic = Topic {
-            id: 0,
+            id: TopicId::NEW,
             source: TopicSource::Mandated(source),
             mandated_from: Some(self.topic.id),
             steps: Vec::new(),

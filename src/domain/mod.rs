@@ -27,3 +27,45 @@ impl std::fmt::Display for Invalid {
         f.write_str(self.0)
     }
 }
+
+/// An id newtype: a stored row's number that the compiler tells apart from other ids, so a
+/// topic's id cannot be passed where a plan's is meant. Shown and parsed as the plain number.
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash,
+            serde::Serialize, serde::Deserialize,
+        )]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl $name {
+            /// Not stored yet: a new row in a form or a value about to be inserted.
+            pub const NEW: Self = Self(0);
+
+            pub fn get(self) -> i64 {
+                self.0
+            }
+
+            pub fn is_new(self) -> bool {
+                self == Self::NEW
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::num::ParseIntError;
+
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                text.parse().map(Self)
+            }
+        }
+    };
+}
+pub(crate) use id_type;

@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 
 use super::calendar::Due;
 use super::org::Year;
+use super::plan::{PlanId, TopicId};
 use super::text::canonical;
 
 /// What a notification is about; stored as [`NoticeKind::as_str`].
@@ -99,7 +100,7 @@ impl Notice {
     }
 
     /// To the reviewers of the committee: a cell reported its plan.
-    pub fn submitted(cell: &str, year: Year, plan: i64) -> Self {
+    pub fn submitted(cell: &str, year: Year, plan: PlanId) -> Self {
         Self::new(
             NoticeKind::Submitted,
             &format!("{cell} đã báo cáo kế hoạch sinh hoạt chuyên đề năm {year}, chờ xem xét."),
@@ -108,7 +109,7 @@ impl Notice {
     }
 
     /// To the cell's secretary and deputy: the committee sent the plan back.
-    pub fn returned(committee: &str, year: Year, plan: i64) -> Self {
+    pub fn returned(committee: &str, year: Year, plan: PlanId) -> Self {
         Self::new(
             NoticeKind::Returned,
             &format!(
@@ -120,7 +121,7 @@ impl Notice {
     }
 
     /// To the cell's secretary and deputy: the committee accepted the plan.
-    pub fn accepted(committee: &str, year: Year, plan: i64) -> Self {
+    pub fn accepted(committee: &str, year: Year, plan: PlanId) -> Self {
         Self::new(
             NoticeKind::Accepted,
             &format!("{committee} đã duyệt kế hoạch sinh hoạt chuyên đề năm {year}."),
@@ -129,7 +130,7 @@ impl Notice {
     }
 
     /// To a member given a step of a topic.
-    pub fn assigned(step: &str, topic_title: &str, plan: i64, topic: i64) -> Self {
+    pub fn assigned(step: &str, topic_title: &str, plan: PlanId, topic: TopicId) -> Self {
         Self::new(
             NoticeKind::Assigned,
             &format!("Đồng chí được phân công “{step}” của chuyên đề “{topic_title}”."),
@@ -151,7 +152,7 @@ impl Notice {
     }
 
     /// To the secretaries of the cells below: a committee issued its directive plan.
-    pub fn directive_issued(committee: &str, year: Year, plan: i64) -> Self {
+    pub fn directive_issued(committee: &str, year: Year, plan: PlanId) -> Self {
         Self::new(
             NoticeKind::DirectiveIssued,
             &format!(
@@ -250,7 +251,7 @@ mod tests {
             FALLBACK_LINK
         );
         let year = Year::new(2024).unwrap();
-        let notice = Notice::submitted("Chi bộ Mầm non Định An", year, 7);
+        let notice = Notice::submitted("Chi bộ Mầm non Định An", year, PlanId(7));
         assert_eq!(notice.link, "/plans/7");
         assert!(notice.message.contains("năm 2024"));
         assert!(notice.subject().contains("Kế hoạch chờ xem xét"));

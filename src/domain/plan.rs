@@ -8,9 +8,18 @@ use super::member::MemberId;
 use super::org::{OrgId, Year};
 use super::text::canonical;
 
-pub type PlanId = i64;
-pub type TopicId = i64;
-pub type StepId = i64;
+super::id_type!(
+    /// A plan's id.
+    PlanId
+);
+super::id_type!(
+    /// A topic's id.
+    TopicId
+);
+super::id_type!(
+    /// A preparation step's id.
+    StepId
+);
 
 /// Where a plan is in its life: drafted by the cell, adopted at a cell meeting, submitted to
 /// the higher committee, then returned for changes or accepted. A committee's directive plan
@@ -674,7 +683,7 @@ pub fn blank_plan(new: &NewPlan) -> Plan {
         )
     };
     Plan {
-        id: 0,
+        id: PlanId::NEW,
         org_id: new.cell.id,
         year: new.year,
         version: 0,
@@ -725,13 +734,13 @@ pub fn copy_to_year(previous: &Plan, year: Year, number: Option<DocNumber>) -> P
         .topics
         .iter()
         .map(|topic| Topic {
-            id: 0,
+            id: TopicId::NEW,
             session: topic.session.and_then(|d| d.shift_years(shift)),
             steps: topic
                 .steps
                 .iter()
                 .map(|step| Step {
-                    id: 0,
+                    id: StepId::NEW,
                     due: step.due.and_then(|d| d.shift_years(shift)),
                     done_on: None,
                     ..step.clone()
@@ -741,7 +750,7 @@ pub fn copy_to_year(previous: &Plan, year: Year, number: Option<DocNumber>) -> P
         })
         .collect();
     Plan {
-        id: 0,
+        id: PlanId::NEW,
         year,
         version: 0,
         status: PlanStatus::Draft,

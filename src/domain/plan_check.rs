@@ -2,7 +2,7 @@
 //! that prevent adopting the plan.
 
 use super::calendar::Quarter;
-use super::plan::{Plan, Step, StepKind, Topic};
+use super::plan::{Plan, Step, StepKind, Topic, TopicId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Severity {
@@ -16,7 +16,7 @@ pub struct Finding {
     pub severity: Severity,
     pub message: String,
     /// The topic it concerns, to link to.
-    pub topic: Option<i64>,
+    pub topic: Option<TopicId>,
 }
 
 impl Finding {
@@ -163,11 +163,12 @@ pub fn step_order(steps: &[Step]) -> Result<(), String> {
 mod tests {
     use super::*;
     use crate::domain::calendar::{Due, YearMonth};
+    use crate::domain::plan::StepId;
     use crate::domain::plan::{Assignee, Presenter, TopicSource};
 
     fn step(kind: StepKind, month: u32) -> Step {
         Step {
-            id: 0,
+            id: StepId::NEW,
             kind,
             label: kind.label().into(),
             due: YearMonth::new(2024, month).map(Due::Month),
@@ -182,7 +183,7 @@ mod tests {
 
     fn topic(quarter: u8, steps: Vec<Step>) -> Topic {
         Topic {
-            id: 1,
+            id: TopicId(1),
             title: "T".into(),
             content: String::new(),
             quarter: Quarter::new(quarter),

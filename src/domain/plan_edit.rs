@@ -138,7 +138,7 @@ pub fn new_tasks(before: &Assigned, topic: &Topic) -> Vec<NewTasks> {
     }
     for step in &topic.steps {
         for assignee in &step.assignees {
-            let known = step.id != 0 && before.steps.contains(&(step.id, assignee.member));
+            let known = !step.id.is_new() && before.steps.contains(&(step.id, assignee.member));
             if !known {
                 fresh.push((assignee.member, step.label.clone()));
             }
@@ -162,9 +162,9 @@ mod tests {
     use super::*;
     use crate::domain::plan::{Assignee, Step, StepKind, TopicSource};
 
-    fn step(id: StepId, label: &str, members: &[MemberId]) -> Step {
+    fn step(id: i64, label: &str, members: &[MemberId]) -> Step {
         Step {
-            id,
+            id: StepId(id),
             kind: StepKind::Other,
             label: label.into(),
             due: None,
@@ -182,7 +182,7 @@ mod tests {
 
     fn topic(presenter: Option<MemberId>, steps: Vec<Step>) -> Topic {
         Topic {
-            id: 7,
+            id: TopicId(7),
             title: "Học tập và làm theo tư tưởng Hồ Chí Minh".into(),
             content: String::new(),
             quarter: None,
@@ -227,7 +227,7 @@ mod tests {
     fn only_what_was_not_assigned_before_is_new() {
         let before = Assigned {
             presenter: Some(1),
-            steps: vec![(10, 1), (11, 2)],
+            steps: vec![(StepId(10), 1), (StepId(11), 2)],
         };
         let t = topic(
             Some(1),

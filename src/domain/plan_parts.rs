@@ -179,6 +179,7 @@ pub fn diff(old: &Plan, new: &Plan) -> Vec<PartChange> {
 mod tests {
     use super::*;
     use crate::domain::org::{Org, OrgKind, OrgPath, Year};
+    use crate::domain::plan::TopicId;
 
     fn plan() -> Plan {
         let org = Org {
@@ -194,7 +195,7 @@ mod tests {
         };
         let mut plan = crate::domain::samples::model_plan_2022(&org, &|_| None, "A");
         for (n, topic) in plan.topics.iter_mut().enumerate() {
-            topic.id = n as i64 + 1;
+            topic.id = TopicId(n as i64 + 1);
         }
         plan
     }

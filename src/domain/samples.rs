@@ -9,7 +9,7 @@ use super::member::MemberId;
 use super::org::{Org, Year};
 use super::plan::{
     Assignee, Authority, BasisDoc, BasisKind, NewPlan, Plan, Presenter, Recipient, Signature,
-    SignerTitle, Step, Topic, TopicSource, blank_plan,
+    SignerTitle, Step, StepId, Topic, TopicId, TopicSource, blank_plan,
 };
 use super::timeline::{default_assignees, standard_steps};
 
@@ -46,7 +46,7 @@ fn topic(seed: &TopicSeed, lookup: MemberLookup, secretary: Option<&Assignee>) -
         .unwrap_or_default()
         .into_iter()
         .map(|planned| Step {
-            id: 0,
+            id: StepId::NEW,
             kind: planned.kind,
             label: planned.kind.label().to_owned(),
             due: Some(planned.due),
@@ -56,7 +56,7 @@ fn topic(seed: &TopicSeed, lookup: MemberLookup, secretary: Option<&Assignee>) -
         })
         .collect();
     Topic {
-        id: 0,
+        id: TopicId::NEW,
         title: seed.title.to_owned(),
         content: seed.content.to_owned(),
         quarter,

@@ -6,7 +6,7 @@ use chrono::{Datelike, Days, NaiveDate};
 use super::calendar::{Due, Quarter, YearMonth};
 use super::member::{CellRole, Member};
 use super::org::Year;
-use super::plan::{Assignee, Plan, Presenter, Step, StepKind, Topic};
+use super::plan::{Assignee, Plan, Presenter, Step, StepId, StepKind, Topic};
 
 /// A step to create: its kind and when it is due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,7 +99,7 @@ pub fn laid_out(plan: &Plan, topic: &Topic, members: &[Member]) -> Vec<Step> {
         .unwrap_or_default()
         .into_iter()
         .map(|planned| Step {
-            id: 0,
+            id: StepId::NEW,
             kind: planned.kind,
             label: planned.kind.label().to_owned(),
             due: Some(planned.due),
@@ -184,7 +184,7 @@ mod tests {
     fn relaying_keeps_progress_and_own_steps_and_adds_missing_ones() {
         let date = NaiveDate::from_ymd_opt(2022, 6, 20).unwrap();
         let planned = |kind: StepKind, due: Due| Step {
-            id: 0,
+            id: StepId::NEW,
             kind,
             label: kind.label().into(),
             due: Some(due),
@@ -193,7 +193,7 @@ mod tests {
             done_on: None,
         };
         let outline = Step {
-            id: 5,
+            id: StepId(5),
             note: "đã giao".into(),
             done_on: Some(date),
             ..planned(
@@ -202,7 +202,7 @@ mod tests {
             )
         };
         let own = Step {
-            id: 6,
+            id: StepId(6),
             label: "Mời báo cáo viên".into(),
             ..planned(StepKind::Other, Due::Date(date))
         };
@@ -213,7 +213,7 @@ mod tests {
             .collect();
         let steps = relaid(&[outline.clone(), own.clone()], fresh.clone());
         assert_eq!(steps.len(), 6);
-        assert_eq!(steps[0].id, 5, "the outline keeps its id");
+        assert_eq!(steps[0].id, StepId(5), "the outline keeps its id");
         assert_eq!(steps[0].done_on, outline.done_on);
         assert_eq!(steps[0].due, fresh[0].due, "and gets the new date");
         assert_eq!(steps[5], own);

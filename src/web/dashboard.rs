@@ -24,6 +24,7 @@ use super::scope::{org_page, readable_org};
 use crate::AppState;
 use crate::app::dashboard::{self, CellState, Filter, MandatedFilter, MandatedTopic, Row, Totals};
 use crate::domain::org::{Org, OrgId, Year};
+use crate::domain::plan::PlanId;
 use crate::domain::text::{canonical, fold};
 
 pub fn routes() -> Router<AppState> {
@@ -203,7 +204,7 @@ pub struct RowView {
     pub cell_name: String,
     pub parent_id: Option<OrgId>,
     pub parent_name: String,
-    pub plan_id: Option<i64>,
+    pub plan_id: Option<PlanId>,
     pub state_code: &'static str,
     pub state_label: &'static str,
     pub submitted: String,
@@ -232,7 +233,7 @@ pub struct MandatedView {
     pub title: String,
     pub deadline: String,
     pub issuer_name: String,
-    pub plan_id: i64,
+    pub plan_id: PlanId,
     pub included: String,
     pub missing: String,
     pub included_href: String,
@@ -566,6 +567,7 @@ fn file_names(org: &Org, year: Year) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::plan::TopicId;
 
     fn year(n: i32) -> Year {
         Year::new(n).unwrap()
@@ -593,7 +595,7 @@ mod tests {
         assert_eq!(
             request.filter.mandated,
             Some(MandatedFilter {
-                topic: 7,
+                topic: TopicId(7),
                 included: false
             })
         );

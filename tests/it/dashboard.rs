@@ -156,7 +156,7 @@ async fn build(app: &TestApp) -> Tree {
     );
     // Overdue: of its 20 steps (all due in 2022), four are not overdue and one is.
     let today = Local::now().date_naive();
-    let steps: Vec<i64> = ben_tre.topics[2].steps.iter().map(|s| s.id).collect();
+    let steps: Vec<i64> = ben_tre.topics[2].steps.iter().map(|s| s.id.get()).collect();
     sql!(
         app,
         "UPDATE steps SET done_on = $1 WHERE id = $2",

@@ -9,8 +9,9 @@ use crate::both;
 use crate::harness::TestApp;
 use chuyende::db::{plans, review};
 use chuyende::domain::org::Year;
+use chuyende::domain::plan::PlanId;
 
-async fn kindergarten_2022(app: &TestApp) -> i64 {
+async fn kindergarten_2022(app: &TestApp) -> PlanId {
     plans::find(&app.db, app.demo.kindergarten.id, Year::new(2022).unwrap())
         .await
         .unwrap()

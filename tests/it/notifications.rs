@@ -13,6 +13,7 @@ use chuyende::db::{members, plans, users};
 use chuyende::domain::member::{Email, MemberDraft};
 use chuyende::domain::notification::{Notice, NoticeKind, is_coming_due};
 use chuyende::domain::org::Year;
+use chuyende::domain::plan::PlanId;
 use chuyende::domain::text::Line;
 use chuyende::mail::Mailer;
 
@@ -46,7 +47,7 @@ fn nav_count(n: i64) -> String {
 
 const NAV_NONE: &str = "<a href=\"/notifications\">Thông báo</a>";
 
-async fn plan_2022(app: &TestApp) -> i64 {
+async fn plan_2022(app: &TestApp) -> PlanId {
     plans::find(&app.db, app.demo.kindergarten.id, year(2022))
         .await
         .unwrap()

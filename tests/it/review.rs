@@ -6,20 +6,20 @@ use crate::both;
 use crate::harness::{Browser, TestApp};
 use chuyende::db::{plans, review};
 use chuyende::domain::org::Year;
-use chuyende::domain::plan::PlanStatus;
+use chuyende::domain::plan::{PlanId, PlanStatus};
 
-async fn kindergarten_2022(app: &TestApp) -> i64 {
+async fn kindergarten_2022(app: &TestApp) -> PlanId {
     plans::find(&app.db, app.demo.kindergarten.id, Year::new(2022).unwrap())
         .await
         .unwrap()
         .unwrap()
 }
 
-async fn status(app: &TestApp, plan: i64) -> PlanStatus {
+async fn status(app: &TestApp, plan: PlanId) -> PlanStatus {
     plans::get(&app.db, plan).await.unwrap().unwrap().status
 }
 
-async fn adopt(browser: &Browser, plan: i64) {
+async fn adopt(browser: &Browser, plan: PlanId) {
     browser.get(&format!("/plans/{plan}/adopt")).await.ok();
     browser
         .post(
@@ -178,7 +178,7 @@ both! {
         let empty = {
             secretary.get(&format!("/orgs/{}/plans/new", app.demo.kindergarten.id)).await;
             let created = secretary.post(&format!("/orgs/{}/plans/new", app.demo.kindergarten.id), &[("year", "2030"), ("start", "blank")]).await;
-            created.location().trim_start_matches("/plans/").parse::<i64>().unwrap()
+            created.location().trim_start_matches("/plans/").parse::<PlanId>().unwrap()
         };
         secretary.get(&format!("/plans/{empty}/adopt")).await.contains("Kế hoạch chưa có chuyên đề nào.");
         let refused = secretary.post(&format!("/plans/{empty}/adopt"), &[
@@ -195,7 +195,7 @@ both! {
         staff.get(&format!("/orgs/{commune}")).await.ok().contains("Lập kế hoạch chỉ đạo");
         staff.get(&format!("/orgs/{commune}/plans/new")).await.ok();
         let created = staff.post(&format!("/orgs/{commune}/plans/new"), &[("year", "2027"), ("start", "blank")]).await;
-        let directive: i64 = created.location().trim_start_matches("/plans/").parse().unwrap();
+        let directive: PlanId = created.location().trim_start_matches("/plans/").parse().unwrap();
         let page = staff.get(&format!("/plans/{directive}")).await;
         page.ok().contains("T/M BAN THƯỜNG VỤ").contains("Các chi bộ trực thuộc");
         for (title, quarter, deadline) in [
@@ -231,7 +231,7 @@ both! {
         let secretary = app.login("bithu").await;
         secretary.get(&format!("/orgs/{}/plans/new", app.demo.kindergarten.id)).await;
         let created = secretary.post(&format!("/orgs/{}/plans/new", app.demo.kindergarten.id), &[("year", "2027"), ("start", "blank"), ("mandated", "on")]).await;
-        let plan: i64 = created.location().trim_start_matches("/plans/").parse().unwrap();
+        let plan: PlanId = created.location().trim_start_matches("/plans/").parse().unwrap();
         let cell_plan = plans::get(&app.db, plan).await.unwrap().unwrap();
         assert_eq!(cell_plan.topics.len(), 2);
         assert_eq!(cell_plan.topics[0].mandated_from, Some(stored.topics[0].id));
@@ -243,7 +243,7 @@ both! {
         let admin = app.login("admin").await;
         admin.get(&format!("/orgs/{school}/plans/new")).await;
         let created = admin.post(&format!("/orgs/{school}/plans/new"), &[("year", "2027"), ("start", "blank")]).await;
-        let school_plan: i64 = created.location().trim_start_matches("/plans/").parse().unwrap();
+        let school_plan: PlanId = created.location().trim_start_matches("/plans/").parse().unwrap();
         assert!(plans::get(&app.db, school_plan).await.unwrap().unwrap().topics.is_empty());
         admin.get(&format!("/plans/{school_plan}")).await.contains("Đưa tất cả vào kế hoạch");
         admin.post(&format!("/plans/{school_plan}/pull"), &[("topic", "all")]).await.redirects_to(&format!("/plans/{school_plan}"));
@@ -321,7 +321,7 @@ both! {
         let commune = app.demo.commune.id;
         reviewer.get(&format!("/orgs/{commune}/plans/new")).await;
         let created = reviewer.post(&format!("/orgs/{commune}/plans/new"), &[("year", "2027"), ("start", "blank")]).await;
-        let directive: i64 = created.location().trim_start_matches("/plans/").parse().unwrap();
+        let directive: PlanId = created.location().trim_start_matches("/plans/").parse().unwrap();
         let form = reviewer.get(&format!("/plans/{directive}/topics/new")).await;
         reviewer.post(&format!("/plans/{directive}/topics/new"), &[("version", &version_in(&form.body)), ("title", "Chuyên đề chung"), ("quarter", "2")]).await;
         reviewer.get(&format!("/plans/{directive}")).await;

@@ -97,7 +97,7 @@ fn classify(error: sqlx::Error) -> SaveError {
 
 #[derive(sqlx::FromRow)]
 struct PlanRow {
-    id: i64,
+    id: PlanId,
     org_id: i64,
     year: i32,
     version: i64,
@@ -119,7 +119,7 @@ struct PlanRow {
 
 #[derive(sqlx::FromRow)]
 struct TopicRow {
-    id: i64,
+    id: TopicId,
     title: String,
     content: String,
     quarter: Option<i32>,
@@ -130,7 +130,7 @@ struct TopicRow {
     presenter_text: Option<String>,
     mandate: Option<String>,
     materials: String,
-    mandated_topic_id: Option<i64>,
+    mandated_topic_id: Option<TopicId>,
     deadline_text: Option<String>,
 }
 
@@ -198,8 +198,8 @@ struct ListRow {
 /// A step with one of its assignees (or none), in order.
 #[derive(sqlx::FromRow)]
 struct StepRow {
-    id: i64,
-    topic_id: i64,
+    id: StepId,
+    topic_id: TopicId,
     kind: String,
     label: String,
     due_on: Option<NaiveDate>,
@@ -253,7 +253,7 @@ pub async fn load(tx: &mut Tx, id: PlanId) -> sqlx::Result<Option<Plan>> {
             .collect()
     };
     let number = super::doc_number(row.number_serial, row.number_kind, row.number_issuer)?;
-    let mut all_steps: Vec<(i64, Step)> = Vec::new();
+    let mut all_steps: Vec<(TopicId, Step)> = Vec::new();
     for row in steps {
         let assignee = match (row.member_id, row.member_name) {
             (Some(member), Some(name)) => Some(Assignee { member, name }),
@@ -346,7 +346,7 @@ pub async fn directive_topics(db: &Db, plans: &[PlanId]) -> sqlx::Result<Vec<(Pl
         TOPICS.trim_start_matches("SELECT "),
         super::placeholders(1, plans.len())
     );
-    let rows: Vec<(i64, TopicRow)> = on_pool!(db, pool => {
+    let rows: Vec<(PlanId, TopicRow)> = on_pool!(db, pool => {
         let mut query = sqlx::query_as::<_, PlanTopicRow>(&sql);
         for id in plans {
             query = query.bind(*id);
@@ -366,7 +366,7 @@ pub async fn directive_topics(db: &Db, plans: &[PlanId]) -> sqlx::Result<Vec<(Pl
 
 #[derive(sqlx::FromRow)]
 struct PlanTopicRow {
-    plan_id: i64,
+    plan_id: PlanId,
     #[sqlx(flatten)]
     topic: TopicRow,
 }

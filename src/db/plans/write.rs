@@ -122,7 +122,7 @@ macro_rules! set_assignees {
 macro_rules! insert_step {
     ($tx:expr, $topic:expr, $position:expr, $step:expr) => {{
         let (due_on, due_exact) = due_columns($step.due);
-        let id: i64 = sqlx::query_scalar(
+        let id: StepId = sqlx::query_scalar(
             "INSERT INTO steps (topic_id, position, kind, label, due_on, due_exact, note, done_on) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
@@ -188,7 +188,7 @@ macro_rules! record_change {
 
 macro_rules! insert_topic {
     ($tx:expr, $plan:expr, $topic:expr) => {{
-        let id: i64 = sqlx::query_scalar(
+        let id: TopicId = sqlx::query_scalar(
             "INSERT INTO topics (plan_id, position, title, content, materials) \
              VALUES ($1, (SELECT COALESCE(MAX(position), -1) + 1 FROM topics WHERE plan_id = $1), '', '', '') \
              RETURNING id",
@@ -257,7 +257,7 @@ pub async fn insert(
     let result: sqlx::Result<Inserted> = on_tx!(tx, conn => async {
         let now = Utc::now();
         let number = plan.number.as_ref();
-        let id: i64 = sqlx::query_scalar(
+        let id: PlanId = sqlx::query_scalar(
             "INSERT INTO plans (org_id, year, version, status, term_start, number_serial, number_kind, \
                number_issuer, place, issued_on, subject, basis_lead, basis_closing, archive, \
                sign_authority, sign_title, signer_member_id, signer_name, created_at, updated_at) \
@@ -388,7 +388,7 @@ pub async fn save(
                 new_topic = Some(insert_topic!(conn, plan, topic));
             }
             Edit::UpdateTopic(topic) => {
-                let owned: Option<i64> = sqlx::query_scalar("SELECT id FROM topics WHERE id = $1 AND plan_id = $2")
+                let owned: Option<TopicId> = sqlx::query_scalar("SELECT id FROM topics WHERE id = $1 AND plan_id = $2")
                     .bind(topic.id)
                     .bind(plan)
                     .fetch_optional(&mut *conn)
@@ -397,16 +397,16 @@ pub async fn save(
                     return Err(SaveError::Gone);
                 }
                 write_topic_fields!(conn, topic.id, topic);
-                let existing: Vec<i64> = sqlx::query_scalar("SELECT id FROM steps WHERE topic_id = $1")
+                let existing: Vec<StepId> = sqlx::query_scalar("SELECT id FROM steps WHERE topic_id = $1")
                     .bind(topic.id)
                     .fetch_all(&mut *conn)
                     .await?;
-                let kept: Vec<StepId> = topic.steps.iter().map(|s| s.id).filter(|id| *id != 0).collect();
+                let kept: Vec<StepId> = topic.steps.iter().map(|s| s.id).filter(|id| !id.is_new()).collect();
                 for id in existing.iter().filter(|id| !kept.contains(id)) {
                     sqlx::query("DELETE FROM steps WHERE id = $1").bind(*id).execute(&mut *conn).await?;
                 }
                 for (position, step) in topic.steps.iter().enumerate() {
-                    if step.id != 0 && existing.contains(&step.id) {
+                    if !step.id.is_new() && existing.contains(&step.id) {
                         // Progress (done_on) is not part of editing: it is kept as it is.
                         let (due_on, due_exact) = due_columns(step.due);
                         sqlx::query(
@@ -440,7 +440,7 @@ pub async fn save(
                 }
             }
             Edit::MoveTopic { id, up } => {
-                let order: Vec<i64> = sqlx::query_scalar("SELECT id FROM topics WHERE plan_id = $1 ORDER BY position, id")
+                let order: Vec<TopicId> = sqlx::query_scalar("SELECT id FROM topics WHERE plan_id = $1 ORDER BY position, id")
                     .bind(plan)
                     .fetch_all(&mut *conn)
                     .await?;
@@ -477,7 +477,7 @@ pub async fn mark_step(
     on_pool!(db, pool => async {
         let mut tx = pool.begin_write().await?;
         let conn = &mut *tx;
-        let owner: Option<(i64, i64, String)> = sqlx::query_as(
+        let owner: Option<(PlanId, i64, String)> = sqlx::query_as(
             "SELECT t.plan_id, p.version, s.label FROM steps s JOIN topics t ON t.id = s.topic_id \
              JOIN plans p ON p.id = t.plan_id WHERE s.id = $1",
         )

@@ -27,7 +27,7 @@ use crate::domain::calendar::date_line;
 use crate::domain::lifecycle::Event;
 use crate::domain::mandate::Mandated;
 use crate::domain::org::{Org, OrgId, Year};
-use crate::domain::plan::{Plan, PlanId};
+use crate::domain::plan::{Plan, PlanId, TopicId};
 use crate::domain::plan_check::Finding;
 use crate::domain::plan_edit::Change;
 
@@ -79,7 +79,7 @@ impl ShowPage {
             .collect()
     }
 
-    fn topic_comments(&self, topic: &i64) -> Vec<&Comment> {
+    fn topic_comments(&self, topic: &TopicId) -> Vec<&Comment> {
         self.comments_on(&format!("topic:{topic}"))
     }
 

@@ -13,7 +13,8 @@ use crate::domain::calendar::{Due, Quarter};
 use crate::domain::member::Member;
 use crate::domain::org::Org;
 use crate::domain::plan::{
-    Assignee, Plan, PlanId, Presenter, Step, StepKind, Topic, TopicId, TopicSource, free_text,
+    Assignee, Plan, PlanId, Presenter, Step, StepId, StepKind, Topic, TopicId, TopicSource,
+    free_text,
 };
 use crate::domain::plan_check::step_order;
 use crate::domain::plan_edit::Edit;
@@ -37,7 +38,7 @@ pub fn routes() -> Router<AppState> {
 
 /// A step row as the form shows it.
 pub struct StepRow {
-    pub id: i64,
+    pub id: StepId,
     pub kind: String,
     pub label: String,
     pub due: String,
@@ -125,7 +126,7 @@ impl TopicForm {
             .map(|row| {
                 let get = |name: &str| fields.get(&format!("step_{name}_{row}")).to_owned();
                 StepRow {
-                    id: get("id").parse().unwrap_or(0),
+                    id: get("id").parse().unwrap_or(StepId::NEW),
                     kind: get("kind"),
                     label: get("label"),
                     due: get("due"),
@@ -203,7 +204,7 @@ impl TopicForm {
         let materials = errors.check("materials", free_text(&self.materials, 5000));
         let deadline = errors.check("deadline", free_text(&self.deadline, 300));
         Some(Topic {
-            id: 0,
+            id: TopicId::NEW,
             title: title?.into_string(),
             content: content?,
             quarter: quarter?,
@@ -288,7 +289,7 @@ impl TopicPage {
 
 fn blank_step_row() -> StepRow {
     StepRow {
-        id: 0,
+        id: StepId::NEW,
         kind: StepKind::Other.as_str().into(),
         label: String::new(),
         due: String::new(),
