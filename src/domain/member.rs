@@ -2,7 +2,7 @@
 
 use super::Invalid;
 use super::org::OrgId;
-use super::text::{Line, canonical, fold};
+use super::text::{Line, LineError, canonical, fold};
 
 pub type MemberId = i64;
 
@@ -137,8 +137,8 @@ pub struct MemberDraft {
 pub const NAME_MAX: usize = 100;
 
 pub fn parse_full_name(input: &str) -> Result<Line, Invalid> {
-    Line::parse(input, NAME_MAX).map_err(|e| match e.0 {
-        "Vui lòng nhập nội dung này." => Invalid("Vui lòng nhập họ và tên."),
+    Line::read(input, NAME_MAX).map_err(|e| match e {
+        LineError::Empty => Invalid("Vui lòng nhập họ và tên."),
         _ => Invalid("Họ và tên không hợp lệ (một dòng, tối đa 100 ký tự)."),
     })
 }

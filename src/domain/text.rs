@@ -21,17 +21,41 @@ pub fn canonical(input: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line(String);
 
+/// Why a text is not a [`Line`]: a caller that words its own message matches on this, never
+/// on the text of the default message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineError {
+    Empty,
+    TooLong,
+    Multiline,
+}
+
+impl From<LineError> for Invalid {
+    fn from(error: LineError) -> Self {
+        Invalid(match error {
+            LineError::Empty => "Vui lòng nhập nội dung này.",
+            LineError::TooLong => "Nội dung quá dài.",
+            LineError::Multiline => "Nội dung chỉ được có một dòng.",
+        })
+    }
+}
+
 impl Line {
     pub fn parse(input: &str, max_chars: usize) -> Result<Self, Invalid> {
+        Self::read(input, max_chars).map_err(Invalid::from)
+    }
+
+    /// [`Line::parse`] with the reason kept as a value.
+    pub fn read(input: &str, max_chars: usize) -> Result<Self, LineError> {
         let text = canonical(input);
         if text.is_empty() {
-            return Err(Invalid("Vui lòng nhập nội dung này."));
+            return Err(LineError::Empty);
         }
         if text.chars().count() > max_chars {
-            return Err(Invalid("Nội dung quá dài."));
+            return Err(LineError::TooLong);
         }
         if text.chars().any(char::is_control) {
-            return Err(Invalid("Nội dung chỉ được có một dòng."));
+            return Err(LineError::Multiline);
         }
         Ok(Self(text))
     }

@@ -18,7 +18,7 @@ use crate::domain::plan::{
 };
 use crate::domain::plan_check::step_order;
 use crate::domain::plan_edit::Edit;
-use crate::domain::text::{Line, canonical};
+use crate::domain::text::{Line, LineError, canonical};
 use crate::domain::timeline::{laid_out, relaid};
 use crate::web::AppError;
 use crate::web::auth::Auth;
@@ -158,10 +158,8 @@ impl TopicForm {
     fn parse(&self, year: i32, members: &[Member], errors: &mut FieldErrors) -> Option<Topic> {
         let title = errors.check(
             "title",
-            Line::parse(&self.title, 1000).map_err(|e| match e.0 {
-                "Vui lòng nhập nội dung này." => {
-                    crate::domain::Invalid("Vui lòng nhập tên chuyên đề.")
-                }
+            Line::read(&self.title, 1000).map_err(|e| match e {
+                LineError::Empty => crate::domain::Invalid("Vui lòng nhập tên chuyên đề."),
                 _ => crate::domain::Invalid("Tên chuyên đề chỉ một dòng, tối đa 1000 ký tự."),
             }),
         );
