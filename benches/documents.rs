@@ -17,7 +17,7 @@ const RUNS: usize = 50;
 
 fn cell() -> Org {
     Org {
-        id: 1,
+        id: chuyende::domain::org::OrgId(1),
         parent_id: None,
         kind: OrgKind::Cell,
         name: "Chi bộ Mầm non Định An".into(),
@@ -25,7 +25,7 @@ fn cell() -> Org {
         abbreviation: "CB".into(),
         place_name: "Định An".into(),
         term_start: Year::new(2020).expect("a valid year"),
-        path: OrgPath::root(1),
+        path: OrgPath::root(chuyende::domain::org::OrgId(1)),
     }
 }
 

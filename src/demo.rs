@@ -3,7 +3,7 @@
 
 use crate::app;
 use crate::db::{Db, members, orgs, plans, users};
-use crate::domain::member::{CellRole, MemberDraft, Standing};
+use crate::domain::member::{CellRole, MemberDraft, MemberId, Standing};
 use crate::domain::org::{Abbreviation, Org, OrgDraft, OrgKind, Year};
 use crate::domain::plan::{Plan, copy_to_year};
 use crate::domain::samples;
@@ -106,7 +106,7 @@ async fn add_members(
     db: &Db,
     cell: &Org,
     people: &[(&str, CellRole, Standing)],
-) -> anyhow::Result<Vec<i64>> {
+) -> anyhow::Result<Vec<MemberId>> {
     let mut ids = Vec::new();
     for (name, role, standing) in people {
         ids.push(members::create(db, cell.id, &member(name, *role, *standing), None).await?);

@@ -300,9 +300,9 @@ pub async fn totals(db: &Db, committee: &Org, filter: &Filter) -> sqlx::Result<T
 
 #[derive(sqlx::FromRow)]
 struct RowRecord {
-    cell_id: i64,
+    cell_id: OrgId,
     cell_name: String,
-    parent_id: Option<i64>,
+    parent_id: Option<OrgId>,
     parent_name: Option<String>,
     plan_id: Option<PlanId>,
     status: Option<String>,
@@ -456,7 +456,7 @@ pub async fn mandated(db: &Db, committee: &Org, year: Year) -> sqlx::Result<Vec<
          ORDER BY LENGTH(issuer.path), dp.id, mt.position, mt.id",
         placeholders(2, issuers.len())
     );
-    type Record = (TopicId, String, Option<String>, PlanId, i64, String);
+    type Record = (TopicId, String, Option<String>, PlanId, OrgId, String);
     let records: Vec<Record> = on_pool!(db, pool => {
         let mut query = sqlx::query_as(&sql).bind(year.get());
         for id in &issuers {

@@ -13,8 +13,8 @@ const SELECT: &str = "SELECT m.id, m.cell_id, m.full_name, m.standing, m.role, m
 
 #[derive(sqlx::FromRow)]
 struct MemberRow {
-    id: i64,
-    cell_id: i64,
+    id: MemberId,
+    cell_id: OrgId,
     full_name: String,
     standing: String,
     role: String,
@@ -65,7 +65,7 @@ pub async fn get(db: &Db, id: MemberId) -> sqlx::Result<Option<Member>> {
 
 macro_rules! insert_member {
     ($conn:expr, $cell:expr, $draft:expr, $now:expr) => {
-        sqlx::query_scalar::<_, i64>(
+        sqlx::query_scalar::<_, MemberId>(
             "INSERT INTO members (cell_id, full_name, standing, role, birth_year, phone, email, \
                active, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8, $8) RETURNING id",

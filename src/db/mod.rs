@@ -231,7 +231,11 @@ macro_rules! stored_as_i64 {
 stored_as_i64!(
     crate::domain::plan::PlanId,
     crate::domain::plan::TopicId,
-    crate::domain::plan::StepId
+    crate::domain::plan::StepId,
+    crate::domain::org::OrgId,
+    crate::domain::member::MemberId,
+    crate::domain::user::UserId,
+    crate::db::review::RevisionId
 );
 
 /// True when the error is a UNIQUE constraint violation (a duplicate login, say).

@@ -293,8 +293,8 @@ pub async fn set_account_email(
 #[derive(sqlx::FromRow)]
 struct Candidate {
     step_id: i64,
-    member_id: i64,
-    user_id: i64,
+    member_id: MemberId,
+    user_id: UserId,
     label: String,
     due_on: NaiveDate,
     due_exact: bool,

@@ -11,8 +11,8 @@ const COLUMNS: &str =
 
 #[derive(sqlx::FromRow)]
 struct OrgRow {
-    id: i64,
-    parent_id: Option<i64>,
+    id: OrgId,
+    parent_id: Option<OrgId>,
     kind: String,
     name: String,
     superior_name: String,
@@ -60,7 +60,7 @@ pub async fn roots(db: &Db) -> sqlx::Result<Vec<Org>> {
 /// A unit directly below a committee, with what a listing shows of it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Child {
-    pub id: i64,
+    pub id: OrgId,
     pub kind: String,
     pub name: String,
     pub abbreviation: String,
@@ -129,7 +129,7 @@ pub async fn create(
     let now = Utc::now();
     on_pool!(db, pool => async {
         let mut tx = pool.begin_write().await?;
-        let (id,): (i64,) = sqlx::query_as(
+        let (id,): (OrgId,) = sqlx::query_as(
             "INSERT INTO orgs (parent_id, kind, name, superior_name, abbreviation, place_name, \
                term_start, path, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $8) RETURNING id",

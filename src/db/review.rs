@@ -16,7 +16,10 @@ pub struct Snapshot {
     pub org: Org,
 }
 
-pub type RevisionId = i64;
+crate::domain::id_type!(
+    /// A submitted revision's id.
+    RevisionId
+);
 
 #[derive(Debug, Clone)]
 pub struct Revision {
@@ -194,7 +197,7 @@ pub async fn events(db: &Db, plan: PlanId) -> sqlx::Result<Vec<Event>> {
 
 #[derive(sqlx::FromRow)]
 struct RevisionRow {
-    id: i64,
+    id: RevisionId,
     plan_id: PlanId,
     number: i32,
     submitted_at: DateTime<Utc>,

@@ -4,13 +4,13 @@ use chrono::Utc;
 
 use super::{BeginWrite, Db, audit, on_pool};
 use crate::domain::access::{Actor, Membership, Reviewership};
-use crate::domain::member::CellRole;
+use crate::domain::member::{CellRole, MemberId};
 use crate::domain::org::{OrgId, OrgPath};
 use crate::domain::user::{Login, User, UserId};
 
 #[derive(sqlx::FromRow)]
 struct UserRow {
-    id: i64,
+    id: UserId,
     login: String,
     full_name: String,
     is_admin: bool,
@@ -43,9 +43,9 @@ pub struct NewUser<'a> {
 }
 
 pub async fn create(db: &Db, new: &NewUser<'_>, by: Option<UserId>) -> Result<UserId, CreateError> {
-    let result: sqlx::Result<i64> = on_pool!(db, pool => async {
+    let result: sqlx::Result<UserId> = on_pool!(db, pool => async {
         let mut tx = pool.begin_write().await?;
-        let (id,): (i64,) = sqlx::query_as(
+        let (id,): (UserId,) = sqlx::query_as(
             "INSERT INTO users (login, full_name, password_hash, is_admin, created_at) \
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
@@ -200,14 +200,14 @@ pub async fn actor(db: &Db, id: UserId) -> sqlx::Result<Option<Actor>> {
     let Some(user) = get(db, id).await? else {
         return Ok(None);
     };
-    let reviews: Vec<(i64, String, String)> = on_pool!(db, pool => sqlx::query_as(
+    let reviews: Vec<(OrgId, String, String)> = on_pool!(db, pool => sqlx::query_as(
         "SELECT o.id, o.name, o.path FROM reviewers r JOIN orgs o ON o.id = r.committee_id \
          WHERE r.user_id = $1 ORDER BY o.path",
     )
     .bind(id)
     .fetch_all(pool)
     .await)?;
-    let memberships: Vec<(i64, i64, String, String, String)> = on_pool!(db, pool => sqlx::query_as(
+    let memberships: Vec<(MemberId, OrgId, String, String, String)> = on_pool!(db, pool => sqlx::query_as(
         "SELECT m.id, m.cell_id, o.name, o.path, m.role FROM members m JOIN orgs o ON o.id = m.cell_id \
          WHERE m.user_id = $1 AND m.active ORDER BY o.name",
     )

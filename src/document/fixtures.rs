@@ -16,15 +16,15 @@ pub const SECRETARY: &str = "Trần Thị Hồng Nhung";
 
 pub fn cell() -> Org {
     Org {
-        id: 7,
-        parent_id: Some(1),
+        id: crate::domain::org::OrgId(7),
+        parent_id: Some(crate::domain::org::OrgId(1)),
         kind: OrgKind::Cell,
         name: "Chi bộ Mầm non Định An".into(),
         superior_name: "Đảng bộ xã Định An".into(),
         abbreviation: "CB".into(),
         place_name: "Định An".into(),
         term_start: Year::new(2020).expect("valid year"),
-        path: OrgPath::root(1).child(7),
+        path: OrgPath::root(crate::domain::org::OrgId(1)).child(crate::domain::org::OrgId(7)),
     }
 }
 
@@ -37,7 +37,7 @@ fn lookup(name: &str) -> Option<MemberId> {
     ]
     .iter()
     .position(|known| *known == name)
-    .map(|i| i as MemberId + 1)
+    .map(|i| MemberId(i as i64 + 1))
 }
 
 /// Seed 002, as adopted and numbered.
@@ -79,7 +79,7 @@ pub fn hostile() -> Plan {
         label: format!("Việc {HOSTILE}"),
         due: YearMonth::new(2022, 3).map(Due::Month),
         assignees: vec![Assignee {
-            member: 1,
+            member: crate::domain::member::MemberId(1),
             name: format!("Người {HOSTILE}"),
         }],
         note: long_word(),

@@ -147,7 +147,7 @@ mod tests {
     fn actor(reviews: &[&Org], cell: Option<(OrgId, CellRole)>) -> Actor {
         Actor {
             user: User {
-                id: 1,
+                id: crate::domain::user::UserId(1),
                 login: "x".into(),
                 full_name: "X".into(),
                 is_admin: false,
@@ -162,7 +162,7 @@ mod tests {
                 .collect(),
             memberships: cell
                 .map(|(cell_id, role)| Membership {
-                    member_id: 9,
+                    member_id: crate::domain::member::MemberId(9),
                     cell_id,
                     cell_name: String::new(),
                     cell_path: OrgPath::root(cell_id),
@@ -175,10 +175,19 @@ mod tests {
 
     #[test]
     fn scope_follows_the_tree() {
-        let top = org(OrgPath::root(1), OrgKind::Committee);
-        let cell_a = org(top.path.child(2), OrgKind::Cell);
-        let other = org(OrgPath::root(3), OrgKind::Committee);
-        let cell_b = org(other.path.child(4), OrgKind::Cell);
+        let top = org(
+            OrgPath::root(crate::domain::org::OrgId(1)),
+            OrgKind::Committee,
+        );
+        let cell_a = org(top.path.child(crate::domain::org::OrgId(2)), OrgKind::Cell);
+        let other = org(
+            OrgPath::root(crate::domain::org::OrgId(3)),
+            OrgKind::Committee,
+        );
+        let cell_b = org(
+            other.path.child(crate::domain::org::OrgId(4)),
+            OrgKind::Cell,
+        );
 
         let reviewer = actor(&[&top], None);
         assert!(reviewer.can_read_org(&top) && reviewer.can_read_org(&cell_a));

@@ -4,7 +4,10 @@ use super::Invalid;
 use super::org::OrgId;
 use super::text::{Line, LineError, canonical, fold};
 
-pub type MemberId = i64;
+super::id_type!(
+    /// A member record's id (one person in one cell).
+    MemberId
+);
 
 /// Chính thức or dự bị.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

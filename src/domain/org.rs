@@ -3,7 +3,10 @@
 use super::Invalid;
 use super::text::{Line, canonical};
 
-pub type OrgId = i64;
+super::id_type!(
+    /// A party organisation's id (a committee or a cell).
+    OrgId
+);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum OrgKind {
@@ -186,15 +189,16 @@ mod tests {
 
     #[test]
     fn subtree_range_excludes_siblings_with_longer_ids() {
-        let path = OrgPath::root(1).child(5);
+        let path = OrgPath::root(crate::domain::org::OrgId(1)).child(crate::domain::org::OrgId(5));
         let (lo, hi) = path.subtree_range();
-        let inside = path.child(12);
-        let sibling = OrgPath::root(1).child(50);
+        let inside = path.child(crate::domain::org::OrgId(12));
+        let sibling =
+            OrgPath::root(crate::domain::org::OrgId(1)).child(crate::domain::org::OrgId(50));
         assert!(lo.as_str() <= inside.as_str() && inside.as_str() < hi.as_str());
         assert!(sibling.as_str() >= hi.as_str());
         assert!(inside.is_within(&path));
         assert!(!sibling.is_within(&path));
-        assert_eq!(inside.ids(), vec![1, 5, 12]);
+        assert_eq!(inside.ids(), vec![OrgId(1), OrgId(5), OrgId(12)]);
     }
 
     #[test]

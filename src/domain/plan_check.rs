@@ -173,7 +173,7 @@ mod tests {
             label: kind.label().into(),
             due: YearMonth::new(2024, month).map(Due::Month),
             assignees: vec![Assignee {
-                member: 1,
+                member: crate::domain::member::MemberId(1),
                 name: "A".into(),
             }],
             note: String::new(),
@@ -237,7 +237,7 @@ mod tests {
     fn findings_for(topics: Vec<Topic>) -> Vec<Finding> {
         let mut plan = crate::domain::samples::model_plan_2022(
             &crate::domain::org::Org {
-                id: 1,
+                id: crate::domain::org::OrgId(1),
                 parent_id: None,
                 kind: crate::domain::org::OrgKind::Cell,
                 name: "Chi bộ".into(),
@@ -245,7 +245,7 @@ mod tests {
                 abbreviation: "CB".into(),
                 place_name: "X".into(),
                 term_start: crate::domain::org::Year::new(2020).unwrap(),
-                path: crate::domain::org::OrgPath::root(1),
+                path: crate::domain::org::OrgPath::root(crate::domain::org::OrgId(1)),
             },
             &|_| None,
             "A",

@@ -205,18 +205,21 @@ mod tests {
     #[test]
     fn a_new_topic_is_new_to_everyone_it_names_once_per_member() {
         let t = topic(
-            Some(1),
-            vec![step(0, "Đề cương", &[1]), step(0, "Góp ý", &[2])],
+            Some(crate::domain::member::MemberId(1)),
+            vec![
+                step(0, "Đề cương", &[crate::domain::member::MemberId(1)]),
+                step(0, "Góp ý", &[crate::domain::member::MemberId(2)]),
+            ],
         );
         assert_eq!(
             new_tasks(&Assigned::default(), &t),
             vec![
                 NewTasks {
-                    member: 1,
+                    member: crate::domain::member::MemberId(1),
                     labels: vec![PRESENTING.into(), "Đề cương".into()]
                 },
                 NewTasks {
-                    member: 2,
+                    member: crate::domain::member::MemberId(2),
                     labels: vec!["Góp ý".into()]
                 },
             ]
@@ -226,30 +229,49 @@ mod tests {
     #[test]
     fn only_what_was_not_assigned_before_is_new() {
         let before = Assigned {
-            presenter: Some(1),
-            steps: vec![(StepId(10), 1), (StepId(11), 2)],
+            presenter: Some(crate::domain::member::MemberId(1)),
+            steps: vec![
+                (StepId(10), crate::domain::member::MemberId(1)),
+                (StepId(11), crate::domain::member::MemberId(2)),
+            ],
         };
         let t = topic(
-            Some(1),
+            Some(crate::domain::member::MemberId(1)),
             vec![
-                step(10, "Đề cương", &[1, 3]),
-                step(11, "Góp ý", &[2]),
-                step(0, "Dự thảo", &[2]),
+                step(
+                    10,
+                    "Đề cương",
+                    &[
+                        crate::domain::member::MemberId(1),
+                        crate::domain::member::MemberId(3),
+                    ],
+                ),
+                step(11, "Góp ý", &[crate::domain::member::MemberId(2)]),
+                step(0, "Dự thảo", &[crate::domain::member::MemberId(2)]),
             ],
         );
         assert_eq!(
             new_tasks(&before, &t),
             vec![
                 NewTasks {
-                    member: 3,
+                    member: crate::domain::member::MemberId(3),
                     labels: vec!["Đề cương".into()]
                 },
                 NewTasks {
-                    member: 2,
+                    member: crate::domain::member::MemberId(2),
                     labels: vec!["Dự thảo".into()]
                 },
             ]
         );
-        assert!(new_tasks(&before, &topic(Some(1), vec![step(10, "Đề cương", &[1])])).is_empty());
+        assert!(
+            new_tasks(
+                &before,
+                &topic(
+                    Some(crate::domain::member::MemberId(1)),
+                    vec![step(10, "Đề cương", &[crate::domain::member::MemberId(1)])]
+                )
+            )
+            .is_empty()
+        );
     }
 }

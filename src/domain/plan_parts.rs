@@ -183,7 +183,7 @@ mod tests {
 
     fn plan() -> Plan {
         let org = Org {
-            id: 1,
+            id: crate::domain::org::OrgId(1),
             parent_id: None,
             kind: OrgKind::Cell,
             name: "Chi bộ".into(),
@@ -191,7 +191,7 @@ mod tests {
             abbreviation: "CB".into(),
             place_name: "X".into(),
             term_start: Year::new(2020).unwrap(),
-            path: OrgPath::root(1),
+            path: OrgPath::root(crate::domain::org::OrgId(1)),
         };
         let mut plan = crate::domain::samples::model_plan_2022(&org, &|_| None, "A");
         for (n, topic) in plan.topics.iter_mut().enumerate() {

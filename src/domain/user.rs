@@ -3,7 +3,10 @@
 use super::Invalid;
 use super::text::canonical;
 
-pub type UserId = i64;
+super::id_type!(
+    /// An account's id.
+    UserId
+);
 
 /// A login name: 3–32 characters of a–z, 0–9, `.`, `_`, `-`, stored lower-case.
 #[derive(Debug, Clone, PartialEq, Eq)]

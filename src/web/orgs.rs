@@ -60,7 +60,7 @@ pub async fn show(
     let can_edit = auth.actor.can_edit_org(&org);
     let can_manage_members = auth.actor.can_manage_members(&org);
     let history = if can_edit || can_manage_members {
-        orgs::history(&state.db, "org", id, 10).await?
+        orgs::history(&state.db, "org", id.get(), 10).await?
     } else {
         Vec::new()
     };

@@ -221,7 +221,7 @@ struct InboxPage {
 }
 
 pub async fn inbox(State(state): State<AppState>, auth: Auth) -> Result<Response, AppError> {
-    let committees: Vec<i64> = auth.actor.reviews.iter().map(|r| r.committee_id).collect();
+    let committees: Vec<_> = auth.actor.reviews.iter().map(|r| r.committee_id).collect();
     render(&InboxPage {
         page: auth.page("Kế hoạch chờ xem xét"),
         rows: app::review::inbox(&state.db, &committees).await?,

@@ -350,7 +350,7 @@ fn csrf_token_in(body: &str) -> Option<String> {
 
 impl TestApp {
     /// Creates an account with the demo password, through the app's own functions.
-    pub async fn add_account(&self, login: &str, name: &str) -> i64 {
+    pub async fn add_account(&self, login: &str, name: &str) -> chuyende::domain::user::UserId {
         use chuyende::domain::user::{Login, Password};
         let hash = chuyende::password::hash(&Password::parse(demo::PASSWORD).unwrap())
             .await
@@ -368,7 +368,11 @@ impl TestApp {
     }
 
     /// The id of the member of `cell` with this name.
-    pub async fn member_id(&self, cell: i64, name: &str) -> i64 {
+    pub async fn member_id(
+        &self,
+        cell: chuyende::domain::org::OrgId,
+        name: &str,
+    ) -> chuyende::domain::member::MemberId {
         chuyende::db::members::list(&self.db, cell)
             .await
             .unwrap()

@@ -54,7 +54,7 @@ both! {
         browser.get(&format!("/orgs/{cell}")).await.ok()
             .contains("Đã thêm đồng chí Nguyễn &#60;Văn&#62; A.")
             .contains("Nguyễn &#60;Văn&#62; A");
-        let history = chuyende::db::audit::history(&app.db, "member", added.id, 5).await.unwrap();
+        let history = chuyende::db::audit::history(&app.db, "member", added.id.get(), 5).await.unwrap();
         assert_eq!(history[0].user_name.as_deref(), Some("Lê Thị Bích Ngọc"), "the change is recorded with who made it");
     }
 

@@ -17,7 +17,7 @@ use chuyende::domain::plan::PlanId;
 use chuyende::domain::text::Line;
 use chuyende::mail::Mailer;
 
-async fn user_id(app: &TestApp, login: &str) -> i64 {
+async fn user_id(app: &TestApp, login: &str) -> chuyende::domain::user::UserId {
     users::find_by_login(&app.db, login)
         .await
         .unwrap()
@@ -37,7 +37,7 @@ fn listed_ids(body: &str) -> Vec<i64> {
         .collect()
 }
 
-async fn unread(app: &TestApp, user: i64) -> i64 {
+async fn unread(app: &TestApp, user: chuyende::domain::user::UserId) -> i64 {
     notifications::unread_count(&app.db, user).await.unwrap()
 }
 
@@ -64,7 +64,7 @@ both! {
         let plan = plan_2022(&app).await;
         let notice = Notice::submitted("Chi bộ Mầm non Định An", year(2022), plan);
         // Listed twice, and an id that is nobody's: one row each for the real users.
-        notifications::notify(&app.db, &[secretary, member, secretary, 987_654], &notice, false)
+        notifications::notify(&app.db, &[secretary, member, secretary, chuyende::domain::user::UserId(987_654)], &notice, false)
             .await
             .unwrap();
         assert_eq!(unread(&app, secretary).await, 1);
@@ -134,7 +134,7 @@ both! {
         let tam = app.member_id(app.demo.kindergarten.id, "Nguyễn Thanh Tâm").await;
         assert_eq!(notifications::member_user(&app.db, ly).await.unwrap(), Some(member));
         assert_eq!(notifications::member_user(&app.db, tam).await.unwrap(), None);
-        assert_eq!(notifications::member_user(&app.db, 987_654).await.unwrap(), None);
+        assert_eq!(notifications::member_user(&app.db, chuyende::domain::member::MemberId(987_654)).await.unwrap(), None);
     }
 
     async fn marking_read_is_for_ones_own_notifications(app: TestApp) {
@@ -242,7 +242,7 @@ both! {
         // One of the member's steps is done already: no reminder for it.
         let (done_step, _, _) = in_window.iter().find(|(_, _, user)| user.is_some()).cloned().unwrap();
         plans::mark_step(&app.db, done_step, Some(today), None).await.unwrap();
-        let with_account: Vec<(i64, String)> = in_window
+        let with_account: Vec<(chuyende::domain::user::UserId, String)> = in_window
             .iter()
             .filter(|(step, _, _)| *step != done_step)
             .filter_map(|(_, label, user)| user.map(|user| (user, label.clone())))

@@ -50,7 +50,7 @@ both! {
             ])
             .await
             .redirects_to(&location);
-        let org = chuyende::db::orgs::get(&app.db, id).await.unwrap().unwrap();
+        let org = chuyende::db::orgs::get(&app.db, chuyende::domain::org::OrgId(id)).await.unwrap().unwrap();
         assert_eq!(org.name, "Chi bộ ấp Định Hòa A");
         assert!(org.is_cell(), "the kind of a unit cannot be changed by editing");
         assert!(org.path.is_within(&app.demo.commune.path));

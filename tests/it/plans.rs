@@ -6,11 +6,11 @@ use reqwest::StatusCode;
 use crate::both;
 use crate::harness::{Browser, TestApp};
 use chuyende::db::plans;
-use chuyende::domain::org::Year;
+use chuyende::domain::org::{OrgId, Year};
 use chuyende::domain::plan::PlanId;
 use chuyende::domain::samples::{KINDERGARTEN_TOPICS, MODEL_TOPICS};
 
-async fn plan_id(app: &TestApp, cell: i64, year: i32) -> PlanId {
+async fn plan_id(app: &TestApp, cell: OrgId, year: i32) -> PlanId {
     plans::find(&app.db, cell, Year::new(year).unwrap())
         .await
         .unwrap()
@@ -18,7 +18,7 @@ async fn plan_id(app: &TestApp, cell: i64, year: i32) -> PlanId {
 }
 
 /// Creates a blank plan for `year` through the form and returns its id.
-async fn new_plan(browser: &Browser, cell: i64, year: &str, start: &str) -> PlanId {
+async fn new_plan(browser: &Browser, cell: OrgId, year: &str, start: &str) -> PlanId {
     browser.get(&format!("/orgs/{cell}/plans/new")).await.ok();
     let created = browser
         .post(

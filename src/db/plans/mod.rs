@@ -13,6 +13,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{Db, Tx, corrupt, on_pool, on_tx};
 use crate::domain::calendar::{Due, Quarter, YearMonth};
+use crate::domain::member::MemberId;
 use crate::domain::org::{OrgId, Year};
 use crate::domain::plan::{
     Assignee, Authority, BasisDoc, BasisKind, DocNumber, Plan, PlanId, PlanStatus, Presenter,
@@ -98,7 +99,7 @@ fn classify(error: sqlx::Error) -> SaveError {
 #[derive(sqlx::FromRow)]
 struct PlanRow {
     id: PlanId,
-    org_id: i64,
+    org_id: OrgId,
     year: i32,
     version: i64,
     status: String,
@@ -113,7 +114,7 @@ struct PlanRow {
     archive: String,
     sign_authority: String,
     sign_title: String,
-    signer_member_id: Option<i64>,
+    signer_member_id: Option<MemberId>,
     signer_name: String,
 }
 
@@ -125,7 +126,7 @@ struct TopicRow {
     quarter: Option<i32>,
     session_on: Option<NaiveDate>,
     session_exact: bool,
-    presenter_member_id: Option<i64>,
+    presenter_member_id: Option<MemberId>,
     presenter_name: Option<String>,
     presenter_text: Option<String>,
     mandate: Option<String>,
@@ -206,7 +207,7 @@ struct StepRow {
     due_exact: bool,
     note: String,
     done_on: Option<NaiveDate>,
-    member_id: Option<i64>,
+    member_id: Option<MemberId>,
     member_name: Option<String>,
 }
 

@@ -10,7 +10,7 @@ use super::sections::{Saved, apply, version_of};
 use crate::AppState;
 use crate::app;
 use crate::domain::calendar::{Due, Quarter};
-use crate::domain::member::Member;
+use crate::domain::member::{Member, MemberId};
 use crate::domain::org::Org;
 use crate::domain::plan::{
     Assignee, Plan, PlanId, Presenter, Step, StepId, StepKind, Topic, TopicId, TopicSource,
@@ -42,7 +42,7 @@ pub struct StepRow {
     pub kind: String,
     pub label: String,
     pub due: String,
-    pub assignees: Vec<i64>,
+    pub assignees: Vec<MemberId>,
     pub note: String,
     pub done: String,
 }
