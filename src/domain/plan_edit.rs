@@ -8,15 +8,16 @@ use super::org::Year;
 use super::plan::{
     BasisDoc, DocNumber, Presenter, Recipient, Signature, StepId, TextSection, Topic, TopicId,
 };
+use super::text::Line;
 
 /// One change to a plan.
 #[derive(Debug, Clone)]
 pub enum Edit {
     Header {
         number: Option<DocNumber>,
-        place: String,
+        place: Line,
         issued_on: Option<NaiveDate>,
-        subject: String,
+        subject: Line,
     },
     Basis {
         lead: String,
@@ -29,7 +30,7 @@ pub enum Edit {
     },
     Recipients {
         recipients: Vec<Recipient>,
-        archive: String,
+        archive: Line,
     },
     Signature(Signature),
     /// A new topic (its `id` and its steps' ids are ignored).

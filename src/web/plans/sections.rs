@@ -240,9 +240,9 @@ pub async fn save_header(
     {
         let edit = Edit::Header {
             number,
-            place: place.into_string(),
+            place,
             issued_on,
-            subject: subject.into_string(),
+            subject,
         };
         match apply(&state, &auth, id, version_of(&fields), &edit).await? {
             Saved::Done => return Ok(after_save(id)),
@@ -601,7 +601,7 @@ pub async fn save_recipients(
                     for_report: r.for_report,
                 })
                 .collect(),
-            archive: archive.as_str().to_owned(),
+            archive: archive.clone(),
         };
         match apply(&state, &auth, id, version_of(&fields), &edit).await? {
             Saved::Done => return Ok(after_save(id)),
