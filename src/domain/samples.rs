@@ -9,9 +9,9 @@ use super::member::MemberId;
 use super::org::{Org, Year};
 use super::plan::{
     Assignee, Authority, BasisDoc, BasisKind, NewPlan, Plan, Presenter, Recipient, Signature,
-    SignerTitle, Step, StepId, Topic, TopicId, TopicSource, blank_plan,
+    SignerTitle, Topic, TopicId, TopicSource, blank_plan,
 };
-use super::timeline::{default_assignees, standard_steps};
+use super::timeline::standard_steps;
 
 /// Finds a member of the cell by full name.
 pub type MemberLookup<'a> = &'a dyn Fn(&str) -> Option<MemberId>;
@@ -45,15 +45,7 @@ fn topic(seed: &TopicSeed, lookup: MemberLookup, secretary: Option<&Assignee>) -
     let steps = standard_steps(year(), quarter, session)
         .unwrap_or_default()
         .into_iter()
-        .map(|planned| Step {
-            id: StepId::NEW,
-            kind: planned.kind,
-            label: planned.kind.label().to_owned(),
-            due: Some(planned.due),
-            assignees: default_assignees(planned.kind, presenter.as_ref(), secretary),
-            note: String::new(),
-            done_on: None,
-        })
+        .map(|planned| planned.step(presenter.as_ref(), secretary))
         .collect();
     Topic {
         id: TopicId::NEW,

@@ -98,16 +98,23 @@ pub fn laid_out(plan: &Plan, topic: &Topic, members: &[Member]) -> Vec<Step> {
     standard_steps(plan.year, topic.quarter, topic.session)
         .unwrap_or_default()
         .into_iter()
-        .map(|planned| Step {
+        .map(|planned| planned.step(presenter.as_ref(), secretary.as_ref()))
+        .collect()
+}
+
+impl PlannedStep {
+    /// The new step: its standard label, its due time, its default assignees.
+    pub fn step(self, presenter: Option<&Assignee>, secretary: Option<&Assignee>) -> Step {
+        Step {
             id: StepId::NEW,
-            kind: planned.kind,
-            label: planned.kind.label().to_owned(),
-            due: Some(planned.due),
-            assignees: default_assignees(planned.kind, presenter.as_ref(), secretary.as_ref()),
+            kind: self.kind,
+            label: self.kind.label().to_owned(),
+            due: Some(self.due),
+            assignees: default_assignees(self.kind, presenter, secretary),
             note: String::new(),
             done_on: None,
-        })
-        .collect()
+        }
+    }
 }
 
 /// The topic's steps laid out again from `fresh` (its standard steps for its time): standard
