@@ -55,27 +55,27 @@ pub struct Transition<'a> {
 pub async fn transition(
     tx: &mut Tx,
     plan: PlanId,
-    step: &Transition<'_>,
+    transition: &Transition<'_>,
     by: Option<UserId>,
 ) -> Result<PlanStatus, TransitionError> {
     let from: Vec<&str> = PlanStatus::ALL
         .into_iter()
-        .filter(|s| step.action.transition(*s).is_some())
+        .filter(|s| transition.action.transition(*s).is_some())
         .map(PlanStatus::as_str)
         .collect();
     let Some(target) = PlanStatus::ALL
         .into_iter()
-        .find_map(|s| step.action.transition(s))
+        .find_map(|s| transition.action.transition(s))
     else {
         return Err(TransitionError::WrongState);
     };
-    let snapshot = step.snapshot.map(serde_json::to_string).transpose()?;
+    let snapshot = transition.snapshot.map(serde_json::to_string).transpose()?;
     let sql = format!(
         "UPDATE plans SET status = $1 WHERE id = $2 AND status IN ({})",
         placeholders(3, from.len())
     );
     let now = Utc::now();
-    let adoption = step.adoption;
+    let adoption = transition.adoption;
     let result: Result<PlanStatus, TransitionError> = on_tx!(tx, conn => async {
         let mut update = sqlx::query(&sql).bind(target.as_str()).bind(plan);
         for state in &from {
@@ -119,8 +119,8 @@ pub async fn transition(
         .bind(plan)
         .bind(now)
         .bind(by)
-        .bind(step.action.as_str())
-        .bind(step.comment)
+        .bind(transition.action.as_str())
+        .bind(transition.comment)
         .bind(revision)
         .bind(adoption.map(|a| a.meeting_on))
         .bind(adoption.map(|a| a.present as i32))
