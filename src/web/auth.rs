@@ -20,6 +20,7 @@ use crate::AppState;
 use crate::app::accounts::{self as users, login_failures};
 use crate::app::notifications;
 use crate::domain::access::Actor;
+use crate::domain::notification::is_local_link;
 use crate::domain::text::canonical;
 use crate::domain::user::UserId;
 
@@ -169,13 +170,11 @@ pub struct NextQuery {
     next: String,
 }
 
-/// Only local paths: never send a user off-site after login.
+/// Only a path of this site, fit for a `Location` header (one leading `/`, no `//` or `/\\`, no
+/// whitespace or control character anywhere): never send a user off-site after login, and
+/// never build a header from unchecked input.
 fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
-        next
-    } else {
-        "/"
-    }
+    if is_local_link(next) { next } else { "/" }
 }
 
 pub async fn login_page(

@@ -21,6 +21,24 @@ fn session_cookie(response: &crate::harness::Response) -> Option<String> {
 }
 
 both! {
+    async fn after_login_only_a_path_of_this_site_is_followed(app: TestApp) {
+        let hostile = ["/\t/evil.example/phish", "/\nabc", "//evil.example", "/\\evil.example", "https://evil.example/", "/ /evil"];
+        for next in hostile {
+            let browser = app.browser();
+            browser.get("/login").await;
+            let response = browser.post("/login", &[("login", "bithu"), ("password", "chuyende-demo"), ("next", next)]).await;
+            assert_eq!(response.status, StatusCode::SEE_OTHER, "POST next={next:?}");
+            assert_eq!(response.location(), "/", "POST next={next:?}");
+            // Signed in, the login page sends one on at once: the same rule.
+            let query = serde_urlencoded::to_string([("next", next)]).unwrap();
+            let again = browser.get(&format!("/login?{query}")).await;
+            assert_eq!(again.status, StatusCode::SEE_OTHER, "GET next={next:?}");
+            assert_eq!(again.location(), "/", "GET next={next:?}");
+        }
+        let browser = app.login("bithu").await;
+        assert_eq!(browser.get("/login?next=/plans%3Fx%3D1").await.location(), "/plans?x=1");
+    }
+
     async fn login_and_logout(app: TestApp) {
         let browser = app.browser();
         browser.get("/").await.redirects_to("/login?next=%2F");
