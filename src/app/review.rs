@@ -38,16 +38,16 @@ pub enum Decision {
     Return,
 }
 
-/// Records `action` inside `tx`; `None` when the plan was not in a state it starts from.
+/// Records the transition inside `tx`; false when the plan was not in a state it starts from.
 async fn record(
     tx: &mut Tx,
     plan: PlanId,
     transition: &Transition<'_>,
     by: Option<UserId>,
-) -> Result<Option<()>> {
+) -> Result<bool> {
     match review::transition(tx, plan, transition, by).await {
-        Ok(_) => Ok(Some(())),
-        Err(TransitionError::WrongState) => Ok(None),
+        Ok(_) => Ok(true),
+        Err(TransitionError::WrongState) => Ok(false),
         Err(TransitionError::Sqlx(error)) => Err(error.into()),
         Err(TransitionError::Json(error)) => Err(error.into()),
     }
@@ -80,7 +80,7 @@ pub async fn adopt(
         adoption: Some(adoption),
         snapshot: None,
     };
-    if record(&mut tx, plan, &transition, by).await?.is_none() {
+    if !record(&mut tx, plan, &transition, by).await? {
         return Ok(Moved::WrongState);
     }
     tx.commit().await?;
@@ -110,7 +110,7 @@ pub async fn submit(ctx: Ctx<'_>, by: Option<UserId>, plan: PlanId, cell: &Org) 
         adoption: None,
         snapshot: Some(&snapshot),
     };
-    if record(&mut tx, plan, &transition, by).await?.is_none() {
+    if !record(&mut tx, plan, &transition, by).await? {
         return Ok(Moved::WrongState);
     }
     let reviewers = notifications::reviewers_of(ctx.db, parent).await?;
@@ -146,7 +146,7 @@ pub async fn decide(
         adoption: None,
         snapshot: None,
     };
-    if record(&mut tx, plan.id, &transition, by).await?.is_none() {
+    if !record(&mut tx, plan.id, &transition, by).await? {
         return Ok(Moved::WrongState);
     }
     notifications::notify_in(&mut tx, &leaders, &notice, ctx.mail).await?;
@@ -169,7 +169,7 @@ pub async fn issue(ctx: Ctx<'_>, by: Option<UserId>, plan: PlanId, org: &Org) ->
         adoption: None,
         snapshot: None,
     };
-    if record(&mut tx, plan, &transition, by).await?.is_none() {
+    if !record(&mut tx, plan, &transition, by).await? {
         return Ok(Moved::WrongState);
     }
     let secretaries = notifications::secretaries_below(ctx.db, org).await?;

@@ -154,26 +154,35 @@ pub async fn adopt(
         count(&mut errors, &fields, "votes_for"),
         count(&mut errors, &fields, "votes_against"),
     );
-    let blocking = blocking(&state, &plan, &cell).await?;
-    if let (Some(day), (Some(present), Some(total), Some(yes), Some(no)), true) =
-        (meeting_on, figures, blocking.is_empty())
-    {
+    // The use case checks the plan's blocking errors itself; they are looked up here only for
+    // a form that comes back.
+    let mut blocked = None;
+    if let (Some(day), (Some(present), Some(total), Some(yes), Some(no))) = (meeting_on, figures) {
         match Adoption::new(day, present, total, yes, no) {
             Ok(adoption) => {
-                let moved =
-                    app::review::adopt(state.ctx(), auth.user_id(), id, &cell, adoption).await?;
-                report(
-                    &auth,
-                    moved,
-                    "Đã ghi nhận chi bộ thông qua kế hoạch.",
-                    "Chưa thông qua được",
-                )
-                .await?;
-                return Ok(to_plan(id));
+                match app::review::adopt(state.ctx(), auth.user_id(), id, &cell, adoption).await? {
+                    Moved::Blocked(findings) => {
+                        blocked = Some(findings.into_iter().map(|f| f.message).collect())
+                    }
+                    moved => {
+                        report(
+                            &auth,
+                            moved,
+                            "Đã ghi nhận chi bộ thông qua kế hoạch.",
+                            "Chưa thông qua được",
+                        )
+                        .await?;
+                        return Ok(to_plan(id));
+                    }
+                }
             }
             Err((field, invalid)) => errors.add(field, invalid.0),
         }
     }
+    let blocking = match blocked {
+        Some(blocking) => blocking,
+        None => blocking(&state, &plan, &cell).await?,
+    };
     rejected(&AdoptPage {
         page: plan_page(
             &state,
@@ -204,8 +213,13 @@ pub async fn submit(
     let (_, cell) = own_cell_plan(&state, &auth, id).await?;
     let ctx = state.ctx();
     let moved = app::review::submit(ctx, auth.user_id(), id, &cell).await?;
-    let committee = app::review::committee_name(ctx, &cell).await?;
-    let done = format!("Đã báo cáo kế hoạch lên {committee}.");
+    let done = match moved {
+        Moved::Done => {
+            let committee = app::review::committee_name(ctx, &cell).await?;
+            format!("Đã báo cáo kế hoạch lên {committee}.")
+        }
+        _ => String::new(),
+    };
     report(&auth, moved, &done, "Chưa báo cáo được").await?;
     Ok(to_plan(id))
 }
