@@ -1,8 +1,8 @@
 //! Adopting, submitting, reviewing and issuing plans; pulling a committee's mandated topics
 //! into a cell's plan.
 
+use crate::web::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -23,8 +23,8 @@ use crate::domain::org::Org;
 use crate::domain::plan::{Plan, PlanId, PlanStatus, free_text};
 use crate::domain::plan_parts::{self, Part, PartChange};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/plans/{id}/adopt", get(adopt_page).post(adopt))
         .route("/plans/{id}/submit", post(submit))
         .route("/plans/{id}/review", get(review_show))
