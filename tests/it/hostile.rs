@@ -22,7 +22,10 @@ fn hostile_values() -> Vec<(&'static str, String)> {
         ("NUL", "Chi bộ\u{0}ẩn".into()),
         ("controls", "a\u{1}\u{7}\u{1b}[31mb\u{7f}\u{85}c".into()),
         ("RTL override", "\u{202E}fdp.exe".into()),
-        ("HTML", "<script>alert(1)</script><b onmouseover=\"x\">'".into()),
+        (
+            "HTML",
+            "<script>alert(1)</script><b onmouseover=\"x\">'".into(),
+        ),
         (
             "typst",
             "#panic(\"x\") $ x^2 $ *đậm* _nghiêng_ = Tiêu đề \\ #set page(width: 1pt) ] }".into(),
@@ -80,11 +83,13 @@ fn forms_in(page: &str, html: &str) -> Vec<Form> {
                 let name = String::from_utf8_lossy(&tag.name).into_owned();
                 match name.as_str() {
                     "form" => {
-                        let post = attr(&tag, "method").is_some_and(|m| m.eq_ignore_ascii_case("post"));
+                        let post =
+                            attr(&tag, "method").is_some_and(|m| m.eq_ignore_ascii_case("post"));
                         form = post.then(|| Form {
                             page: page.to_owned(),
                             action: attr(&tag, "action").unwrap_or_else(|| page.to_owned()),
-                            multipart: attr(&tag, "enctype").is_some_and(|e| e.contains("multipart")),
+                            multipart: attr(&tag, "enctype")
+                                .is_some_and(|e| e.contains("multipart")),
                             fields: Vec::new(),
                         });
                         radios.clear();
@@ -93,11 +98,19 @@ fn forms_in(page: &str, html: &str) -> Vec<Form> {
                         let (Some(form), Some(field)) = (form.as_mut(), attr(&tag, "name")) else {
                             continue;
                         };
-                        let kind = attr(&tag, "type").unwrap_or_else(|| "text".into()).to_ascii_lowercase();
+                        let kind = attr(&tag, "type")
+                            .unwrap_or_else(|| "text".into())
+                            .to_ascii_lowercase();
                         let value = attr(&tag, "value").unwrap_or_default();
                         let checked = attr(&tag, "checked").is_some();
+                        // A row's order box says where the row goes: the form comes back with
+                        // the rows in that order, renumbered, not with the number typed.
+                        let is_order =
+                            attr(&tag, "class").is_some_and(|c| c.split(' ').any(|c| c == "order"));
                         let field_kind = match kind.as_str() {
-                            "text" | "search" | "email" | "tel" | "number" | "url" => Kind::Text,
+                            "text" | "search" | "email" | "tel" | "number" | "url" if !is_order => {
+                                Kind::Text
+                            }
                             _ => Kind::Other,
                         };
                         let sent = match kind.as_str() {
@@ -111,7 +124,11 @@ fn forms_in(page: &str, html: &str) -> Vec<Form> {
                             form.fields.retain(|f| f.name != field);
                         }
                         if sent {
-                            form.fields.push(Field { name: field, value, kind: field_kind });
+                            form.fields.push(Field {
+                                name: field,
+                                value,
+                                kind: field_kind,
+                            });
                         }
                     }
                     "textarea" => {
@@ -147,13 +164,23 @@ fn forms_in(page: &str, html: &str) -> Vec<Form> {
                     if let (Some(form), Some((name, content))) = (form.as_mut(), textarea.take()) {
                         // The parser drops one newline right after <textarea>.
                         let value = content.strip_prefix('\n').unwrap_or(&content).to_owned();
-                        form.fields.push(Field { name, value, kind: Kind::Text });
+                        form.fields.push(Field {
+                            name,
+                            value,
+                            kind: Kind::Text,
+                        });
                     }
                 }
                 b"select" => {
-                    if let (Some(form), Some((name, first, selected))) = (form.as_mut(), select.take()) {
+                    if let (Some(form), Some((name, first, selected))) =
+                        (form.as_mut(), select.take())
+                    {
                         let value = selected.or(first).unwrap_or_default();
-                        form.fields.push(Field { name, value, kind: Kind::Other });
+                        form.fields.push(Field {
+                            name,
+                            value,
+                            kind: Kind::Other,
+                        });
                     }
                 }
                 _ => {}
@@ -167,7 +194,11 @@ fn forms_in(page: &str, html: &str) -> Vec<Form> {
 /// A route with its parameters filled in from the demo data, or `None` for the routes that are
 /// not pages (documents and files are fetched at the end).
 fn resolve(route: &str, ids: &Ids) -> Option<String> {
-    if [".docx", ".pdf", ".csv", ".css"].iter().any(|end| route.ends_with(end)) || route == "/healthz" {
+    if [".docx", ".pdf", ".csv", ".css"]
+        .iter()
+        .any(|end| route.ends_with(end))
+        || route == "/healthz"
+    {
         return None;
     }
     let segments: Vec<&str> = route.split('/').collect();
@@ -187,7 +218,9 @@ fn resolve(route: &str, ids: &Ids) -> Option<String> {
             },
             "{section}" => "purposes".to_owned(),
             "{org}" => ids.committee.to_string(),
-            other if other.starts_with('{') => panic!("teach the sweep the parameter {other} of {route}"),
+            other if other.starts_with('{') => {
+                panic!("teach the sweep the parameter {other} of {route}")
+            }
             other => other.to_owned(),
         };
         path.push(value);
@@ -207,13 +240,13 @@ struct Ids {
     notification: String,
 }
 
-/// How askama writes text into a page.
-fn escaped(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&#34;")
-        .replace('\'', "&#39;")
+/// The form as its page draws it now (current version, current values), if it is still there.
+async fn fresh(browser: &Browser, found: &Form) -> Option<Form> {
+    let page = browser.get(&found.page).await;
+    let action = found.action.split('?').next().unwrap_or_default();
+    forms_in(&found.page, &page.body)
+        .into_iter()
+        .find(|f| f.action.split('?').next() == Some(action))
 }
 
 /// Posts raw `application/x-www-form-urlencoded` bytes with the browser's CSRF token first.
@@ -297,23 +330,35 @@ both! {
 
         let values = hostile_values();
         let mut failures = Vec::new();
-        for (role, form) in &forms {
+        for (role, found) in &forms {
             let (login, browser) = &roles[*role];
-            // Draw the page again so the browser holds its token.
-            browser.get(&form.page).await;
-            if form.multipart {
+            if found.multipart {
+                browser.get(&found.page).await;
                 for (label, value) in &values {
-                    let response = browser.upload(&form.action, "file", "dang-vien.csv", value.clone().into_bytes()).await;
+                    let response = browser.upload(&found.action, "file", "dang-vien.csv", value.clone().into_bytes()).await;
                     if response.status.is_server_error() || response.status == StatusCode::BAD_REQUEST {
-                        failures.push(format!("{login} upload {label} to {}: {}", form.action, response.status));
+                        failures.push(format!("{login} upload {label} to {}: {}", found.action, response.status));
                     }
                 }
                 continue;
             }
-            let editable: Vec<&Field> = form.fields.iter().filter(|f| f.name != "csrf_token").collect();
-            for field in &editable {
+            // The rows of a table form are handled alike: the first row stands for them all.
+            let swept: Vec<&Field> = found.fields.iter()
+                .filter(|f| f.name != "csrf_token")
+                .filter(|f| match f.name.rsplit_once('_') {
+                    Some((stem, row)) if row.parse::<usize>().is_ok_and(|n| n > 0) =>
+                        !found.fields.iter().any(|g| g.name == format!("{stem}_0")),
+                    _ => true,
+                })
+                .collect();
+            for field in &swept {
                 for (label, value) in &values {
-                    let mut sent: Vec<(&str, &str)> = editable.iter().map(|f| (f.name.as_str(), f.value.as_str())).collect();
+                    // As a person would: open the form, type into one field, send it.
+                    let Some(form) = fresh(browser, found).await else { continue };
+                    let mut sent: Vec<(&str, &str)> = form.fields.iter()
+                        .filter(|f| f.name != "csrf_token")
+                        .map(|f| (f.name.as_str(), f.value.as_str()))
+                        .collect();
                     for pair in sent.iter_mut().filter(|(name, _)| *name == field.name) {
                         pair.1 = value;
                     }
@@ -322,14 +367,19 @@ both! {
                         failures.push(format!("{login} {} field {} = {label}: {status}", form.action, field.name));
                         continue;
                     }
-                    let shown = escaped(&chuyende::domain::text::canonical(value));
-                    let came_back = status == StatusCode::UNPROCESSABLE_ENTITY;
-                    if came_back && field.kind == Kind::Text && !body.contains(&shown) {
-                        failures.push(format!("{login} {} field {} = {label}: the form came back without the typed text", form.action, field.name));
+                    if status == StatusCode::UNPROCESSABLE_ENTITY && field.kind == Kind::Text {
+                        let expected = chuyende::domain::text::canonical(value);
+                        let returned = forms_in(&form.action, &body);
+                        let shown = returned.iter().flat_map(|f| &f.fields).find(|f| f.name == field.name);
+                        if shown.is_none_or(|f| f.value != expected) {
+                            failures.push(format!("{login} {} field {} = {label}: the form came back without the typed text", form.action, field.name));
+                        }
                     }
                 }
             }
             // Duplicated fields, and bytes that are not valid percent-encoding.
+            let Some(form) = fresh(browser, found).await else { continue };
+            let editable: Vec<&Field> = form.fields.iter().filter(|f| f.name != "csrf_token").collect();
             let mut doubled: Vec<(&str, &str)> = Vec::new();
             for field in &editable {
                 doubled.push((field.name.as_str(), field.value.as_str()));
