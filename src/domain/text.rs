@@ -101,7 +101,7 @@ pub fn grouped(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(digit);
@@ -196,7 +196,10 @@ mod tests {
 
     #[test]
     fn clean_drops_controls_and_non_characters_and_composes() {
-        assert_eq!(clean("a\u{0}b\u{7}c\u{1b}d\u{7f}e\u{85}f\u{9f}g"), "abcdefg");
+        assert_eq!(
+            clean("a\u{0}b\u{7}c\u{1b}d\u{7f}e\u{85}f\u{9f}g"),
+            "abcdefg"
+        );
         assert_eq!(clean("một\r\nhai\rba\n\tbốn"), "một\nhai\nba\n\tbốn");
         assert_eq!(
             clean("x\u{fffe}\u{ffff}\u{fdd0}\u{fdef}\u{1fffe}\u{10ffff}\u{fdcf}y"),
@@ -218,7 +221,10 @@ mod tests {
             "Tối đa 200 ký tự; đồng chí đã nhập 1.000.000."
         );
         // Counted as stored: composed, trimmed, without what `clean` drops.
-        assert_eq!(within(&format!("  {}\u{0}  ", "o\u{302}".repeat(200)), 200), Ok(()));
+        assert_eq!(
+            within(&format!("  {}\u{0}  ", "o\u{302}".repeat(200)), 200),
+            Ok(())
+        );
         assert_eq!(grouped(999), "999");
         assert_eq!(grouped(1000), "1.000");
         assert_eq!(grouped(10_000), "10.000");

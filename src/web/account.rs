@@ -120,12 +120,10 @@ pub async fn save_email(
             .await?;
             Ok(Redirect::to("/account/password").into_response())
         }
-        None => {
-            rejected(&PasswordPage {
-                page: auth.page("Đổi mật khẩu"),
-                errors,
-                email: form.email,
-            })
-        }
+        None => rejected(&PasswordPage {
+            page: auth.page("Đổi mật khẩu"),
+            errors,
+            email: form.email,
+        }),
     }
 }

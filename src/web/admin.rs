@@ -1,7 +1,7 @@
 //! System administration: accounts, passwords, and who reviews for which committee.
 
-use super::extract::{Form, Query};
 use super::extract::Path;
+use super::extract::{Form, Query};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -238,9 +238,7 @@ pub async fn add_review(
         text.trim()
             .trim_start_matches('#')
             .parse::<OrgId>()
-            .map_err(|_| {
-                Invalid("Vui lòng nhập mã số của đảng bộ (ghi trên trang của đảng bộ).")
-            })
+            .map_err(|_| Invalid("Vui lòng nhập mã số của đảng bộ (ghi trên trang của đảng bộ)."))
     });
     let committee = match number {
         None => None,

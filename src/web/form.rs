@@ -9,8 +9,8 @@ use axum::response::{Html, IntoResponse, Response};
 use super::AppError;
 use crate::app::plans::Refusal;
 use crate::domain::Invalid;
-use crate::domain::text::{canonical, within};
 use crate::domain::plan_edit::Change;
+use crate::domain::text::{canonical, within};
 
 /// Messages keyed by form field name, shown beside the field.
 #[derive(Debug, Clone, Default)]

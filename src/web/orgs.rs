@@ -109,12 +109,10 @@ impl OrgForm {
         let name = errors.text("name", &self.name, limit::NAME, |text| {
             Line::parse(text, limit::NAME)
         });
-        let superior_name = errors.text(
-            "superior_name",
-            &self.superior_name,
-            limit::NAME,
-            |text| Line::parse(text, limit::NAME),
-        );
+        let superior_name =
+            errors.text("superior_name", &self.superior_name, limit::NAME, |text| {
+                Line::parse(text, limit::NAME)
+            });
         let abbreviation = errors.text(
             "abbreviation",
             &self.abbreviation,

@@ -17,13 +17,13 @@ use crate::AppState;
 use crate::app;
 use crate::app::plans::Pulled;
 use crate::app::review::{Comment, Commented, Decision, InboxRow, Moved, Revision};
+use crate::domain::Invalid;
 use crate::domain::calendar::parse_date;
 use crate::domain::lifecycle::Adoption;
 use crate::domain::org::Org;
-use crate::domain::Invalid;
 use crate::domain::plan::{Plan, PlanId, PlanStatus};
-use crate::domain::text::limit;
 use crate::domain::plan_parts::{self, Part, PartChange};
+use crate::domain::text::limit;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -134,13 +134,16 @@ pub async fn adopt(
 ) -> Result<Response, AppError> {
     let (plan, cell) = own_cell_plan(&state, &auth, id).await?;
     let mut errors = FieldErrors::default();
-    let meeting_on = errors.text("meeting_on", fields.get("meeting_on"), limit::SHORT, |text| {
-        match parse_date(text)? {
+    let meeting_on = errors.text(
+        "meeting_on",
+        fields.get("meeting_on"),
+        limit::SHORT,
+        |text| match parse_date(text)? {
             Some(day) if day <= chrono::Local::now().date_naive() => Ok(day),
             Some(_) => Err(Invalid("Ngày họp không thể ở tương lai.")),
             None => Err(Invalid("Vui lòng nhập ngày họp chi bộ.")),
-        }
-    });
+        },
+    );
     let figures = (
         count(&mut errors, &fields, "present"),
         count(&mut errors, &fields, "total"),

@@ -51,7 +51,11 @@ pub async fn show(State(state): State<AppState>, auth: Auth) -> Result<Response,
 }
 
 /// The page again after a refused mark (422), the typed date and its message in the step's row.
-pub async fn refused(state: &AppState, auth: &Auth, refused: Refused) -> Result<Response, AppError> {
+pub async fn refused(
+    state: &AppState,
+    auth: &Auth,
+    refused: Refused,
+) -> Result<Response, AppError> {
     page(state, auth, Some(refused)).await
 }
 

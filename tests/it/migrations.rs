@@ -813,7 +813,9 @@ async fn sqlite_schema(pool: &SqlitePool) -> Schema {
             .iter()
             .map(|expression| check_of(expression, &table.columns))
             .collect();
-        table.checks.extend(checks_in_triggers(pool, &name, &table.columns).await);
+        table
+            .checks
+            .extend(checks_in_triggers(pool, &name, &table.columns).await);
         table.checks.sort();
         schema.tables.insert(name.to_lowercase(), table);
     }

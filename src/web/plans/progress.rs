@@ -7,8 +7,8 @@ use axum::routing::post;
 
 use crate::AppState;
 use crate::app::plans;
-use crate::domain::calendar::parse_date;
 use crate::domain::Invalid;
+use crate::domain::calendar::parse_date;
 use crate::domain::plan::StepId;
 use crate::domain::text::limit;
 use crate::web::AppError;

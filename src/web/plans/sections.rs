@@ -214,13 +214,22 @@ pub async fn save_header(
     let (plan, cell) = editable_plan(&state, &auth, id).await?;
     let mut errors = FieldErrors::default();
     let number = errors
-        .text("number", fields.get("number"), limit::SHORT, DocNumber::parse)
+        .text(
+            "number",
+            fields.get("number"),
+            limit::SHORT,
+            DocNumber::parse,
+        )
         .flatten();
     let place = errors.text("place", fields.get("place"), limit::NAME, |text| {
         Line::parse(text, limit::NAME)
     });
-    let issued_on: Option<Option<NaiveDate>> =
-        errors.text("issued_on", fields.get("issued_on"), limit::SHORT, parse_date);
+    let issued_on: Option<Option<NaiveDate>> = errors.text(
+        "issued_on",
+        fields.get("issued_on"),
+        limit::SHORT,
+        parse_date,
+    );
     let subject = errors.text("subject", fields.get("subject"), limit::TITLE, |text| {
         Line::parse(text, limit::TITLE)
     });
@@ -388,8 +397,11 @@ pub async fn save_basis(
                 );
             }
             let issuer = errors.free(format!("basis_issuer_{shown}"), &entry.issuer, limit::NAME);
-            let subject =
-                errors.free(format!("basis_subject_{shown}"), &entry.subject, limit::TITLE);
+            let subject = errors.free(
+                format!("basis_subject_{shown}"),
+                &entry.subject,
+                limit::TITLE,
+            );
             if let (Some(kind), Some(date), Some(number), Some(issuer), Some(subject)) =
                 (kind, date, number, issuer, subject)
             {

@@ -231,7 +231,12 @@ impl TopicForm {
             if label.is_empty() {
                 continue;
             }
-            let due = errors.text(format!("step_due_{row}"), &input.due, limit::SHORT, Due::parse);
+            let due = errors.text(
+                format!("step_due_{row}"),
+                &input.due,
+                limit::SHORT,
+                Due::parse,
+            );
             let note = errors.free(format!("step_note_{row}"), &input.note, limit::TITLE);
             let mut assignees = Vec::new();
             for id in &input.assignees {
