@@ -8,7 +8,7 @@ use axum::routing::get;
 
 use super::AppError;
 use super::auth::Auth;
-use super::form::render;
+use super::form::{rejected, render};
 use super::page::Page;
 use crate::AppState;
 use crate::app::plans::{self, WorkRow};
@@ -30,9 +30,40 @@ struct WorkPage {
     open: Vec<Item>,
     done: Vec<Item>,
     today: String,
+    refused: Option<Refused>,
+}
+
+/// A step's "done" that was not recorded because of its date: the date as typed and why.
+pub struct Refused {
+    pub step: i64,
+    pub done_on: String,
+    pub message: String,
+}
+
+impl WorkPage {
+    fn refused_for(&self, step: &i64) -> Option<&Refused> {
+        self.refused.as_ref().filter(|r| r.step == *step)
+    }
 }
 
 pub async fn show(State(state): State<AppState>, auth: Auth) -> Result<Response, AppError> {
+    page(&state, &auth, None).await
+}
+
+/// The page again after a refused mark (422), the typed date and its message in the step's row.
+pub async fn refused(
+    state: &AppState,
+    auth: &Auth,
+    refused: Refused,
+) -> Result<Response, AppError> {
+    page(state, auth, Some(refused)).await
+}
+
+async fn page(
+    state: &AppState,
+    auth: &Auth,
+    refused: Option<Refused>,
+) -> Result<Response, AppError> {
     let today = chrono::Local::now().date_naive();
     let mut rows = plans::work_of(&state.db, auth.actor.user.id).await?;
     // Nearest due first; things without a date after them.
@@ -58,10 +89,16 @@ pub async fn show(State(state): State<AppState>, auth: Auth) -> Result<Response,
             }
         })
         .partition(|item| item.row.done_on.is_some());
-    render(&WorkPage {
+    let template = WorkPage {
         page: auth.page("Việc của tôi"),
         open,
         done,
         today: today.format("%d/%m/%Y").to_string(),
-    })
+        refused,
+    };
+    if template.refused.is_some() {
+        rejected(&template)
+    } else {
+        render(&template)
+    }
 }

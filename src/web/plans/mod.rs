@@ -30,6 +30,7 @@ use crate::domain::org::{Org, OrgId, Year};
 use crate::domain::plan::{Plan, PlanId, TopicId};
 use crate::domain::plan_check::Finding;
 use crate::domain::plan_edit::Change;
+use crate::domain::text::limit;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -192,7 +193,7 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     let cell = plannable_org(&state, &auth, id).await?;
     let mut errors = FieldErrors::default();
-    let year = errors.check("year", Year::parse(&form.year));
+    let year = errors.text("year", &form.year, limit::SHORT, Year::parse);
     let start = if form.start == "copy" {
         Start::CopyPrevious
     } else {
