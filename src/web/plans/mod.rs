@@ -1,7 +1,6 @@
 //! Plans: creating a year's plan, its page, and (in the submodules) editing it part by part,
-//! its topics and their timelines, and marking progress.
+//! its topics and their timelines.
 
-pub mod progress;
 pub mod sections;
 pub mod topics;
 
@@ -38,7 +37,6 @@ pub fn routes() -> Routes {
         .route("/plans/{id}", get(show))
         .merge(sections::routes())
         .merge(topics::routes())
-        .merge(progress::routes())
 }
 
 #[derive(Template)]

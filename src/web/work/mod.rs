@@ -1,4 +1,7 @@
-//! "Việc của tôi": every step and topic assigned to the signed-in member, nearest first.
+//! "Việc của tôi": every step and topic assigned to the signed-in member, nearest first, and
+//! marking a step done (`mark`).
+
+mod mark;
 
 use crate::web::routes::Routes;
 use askama::Template;
@@ -6,15 +9,17 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 
-use super::AppError;
-use super::auth::Auth;
-use super::form::{rejected, render};
-use super::page::Page;
 use crate::AppState;
 use crate::app::plans::{self, WorkRow};
+use crate::web::AppError;
+use crate::web::auth::Auth;
+use crate::web::form::{rejected, render};
+use crate::web::page::Page;
 
 pub fn routes() -> Routes {
-    Routes::new().route("/me/work", get(show))
+    Routes::new()
+        .route("/me/work", get(show))
+        .merge(mark::routes())
 }
 
 pub struct Item {
@@ -51,11 +56,7 @@ pub async fn show(State(state): State<AppState>, auth: Auth) -> Result<Response,
 }
 
 /// The page again after a refused mark (422), the typed date and its message in the step's row.
-pub async fn refused(
-    state: &AppState,
-    auth: &Auth,
-    refused: Refused,
-) -> Result<Response, AppError> {
+async fn refused(state: &AppState, auth: &Auth, refused: Refused) -> Result<Response, AppError> {
     page(state, auth, Some(refused)).await
 }
 

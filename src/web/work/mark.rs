@@ -1,10 +1,12 @@
-//! Marking a step done (or not): by one of its assignees, or by those who edit the plan.
+//! Marking a step done (or not), from "Việc của tôi" or the plan page: by one of its
+//! assignees, or by those who edit the plan.
 
 use crate::web::routes::Routes;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 
+use super::Refused;
 use crate::AppState;
 use crate::app::plans;
 use crate::domain::Invalid;
@@ -16,7 +18,6 @@ use crate::web::auth::Auth;
 use crate::web::extract::{Fields, Path};
 use crate::web::form::FieldErrors;
 use crate::web::scope::readable_plan;
-use crate::web::work::{self, Refused};
 
 pub fn routes() -> Routes {
     Routes::new().route("/steps/{id}/mark", post(mark))
@@ -78,7 +79,7 @@ pub async fn mark(
             done_on: typed.to_owned(),
             message,
         };
-        return work::refused(&state, &auth, refused).await;
+        return super::refused(&state, &auth, refused).await;
     }
     // The plan page has no date field (it marks today): a crafted date is only reported.
     auth.flash(&format!("Chưa lưu: {message}")).await?;
