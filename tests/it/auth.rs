@@ -175,6 +175,48 @@ both! {
         app.login_with("bithu", "mat-khau-dat-lai").await.get("/").await.ok();
     }
 
+    async fn a_form_posted_into_an_ended_session_keeps_its_text(app: TestApp) {
+        let cell = app.demo.kindergarten.id;
+        let browser = app.login("bithu").await;
+        let path = format!("/orgs/{cell}/members/new");
+        browser.get(&path).await.ok();
+        forget_sessions(&app).await;
+        let long = format!("Phó Thị Soạn Dài {}", "chữ ".repeat(2000));
+        let response = browser.post(&path, &[("full_name", &long), ("standing", "full"), ("role", "member")]).await;
+        assert_eq!(response.status, StatusCode::FORBIDDEN);
+        response
+            .contains("Phiên đăng nhập đã hết hạn")
+            .contains("chưa được lưu")
+            .contains(long.trim_end())
+            .contains("readonly")
+            .lacks(&browser.token());
+        let members = chuyende::db::members::list(&app.db, cell).await.unwrap();
+        assert!(members.iter().all(|m| !m.full_name.starts_with("Phó Thị Soạn")), "nothing stored");
+
+        // Passwords are never shown back.
+        let other = app.login("dangvien").await;
+        other.get("/account/password").await.ok();
+        forget_sessions(&app).await;
+        let response = other
+            .post("/account/password", &[("current", "bi-mat-cu-123"), ("new", "bi-mat-moi-456"), ("confirm", "bi-mat-moi-456")])
+            .await;
+        assert_eq!(response.status, StatusCode::FORBIDDEN);
+        response.contains("Phiên đăng nhập đã hết hạn").lacks("bi-mat-cu-123").lacks("bi-mat-moi-456");
+
+        // A form from before the last sign-in (another tab signed in again since: the token
+        // changed) keeps its text too.
+        let browser = app.login("bithu").await;
+        browser.get(&path).await.ok();
+        let old_token = browser.token();
+        browser.post("/logout", &[]).await.redirects_to("/login");
+        browser.get("/login").await.ok();
+        browser.post("/login", &[("login", "bithu"), ("password", "chuyende-demo")]).await.redirects_to("/");
+        let fields = [("csrf_token", old_token.as_str()), ("full_name", "Văn bản gõ dở"), ("standing", "full"), ("role", "member")];
+        let response = browser.post_raw(&path, &fields, &[]).await;
+        assert_eq!(response.status, StatusCode::FORBIDDEN);
+        response.contains("Yêu cầu không hợp lệ").contains("Văn bản gõ dở").contains("chưa được lưu");
+    }
+
     async fn session_id_changes_at_login_and_the_old_one_is_dead(app: TestApp) {
         let browser = app.browser();
         let before = session_cookie(&browser.get("/login").await).expect("a session before login");
@@ -289,7 +331,25 @@ async fn sessions_end_after_their_maximum_age(backend: Backend) {
     };
     let app = TestApp::start_with(backend, settings).await;
     let browser = app.login("bithu").await;
+    let cell = app.demo.kindergarten.id;
+    let path = format!("/orgs/{cell}/members/new");
+    browser.get("/").await.ok();
     tokio::time::sleep(Duration::from_millis(1100)).await;
+    // A form sent into the ended session gets its text back rather than a trip to the login page.
+    let response = browser
+        .post(
+            &path,
+            &[
+                ("full_name", "Nội dung gõ rất lâu"),
+                ("standing", "full"),
+                ("role", "member"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::FORBIDDEN);
+    response
+        .contains("Phiên đăng nhập đã hết hạn")
+        .contains("Nội dung gõ rất lâu");
     browser.get("/").await.redirects_to("/login");
 }
 
@@ -397,4 +457,19 @@ async fn one_address_is_slowed_down_not_locked_out_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_address_is_slowed_down_not_locked_out_postgres() {
     one_address_is_slowed_down_not_locked_out(Backend::Postgres).await;
+}
+
+/// What the idle timeout does: the store no longer has any session.
+async fn forget_sessions(app: &TestApp) {
+    match &app.db {
+        Db::Sqlite(pool) => sqlx::query("DELETE FROM sessions")
+            .execute(pool)
+            .await
+            .map(|_| ()),
+        Db::Postgres(pool) => sqlx::query("DELETE FROM sessions")
+            .execute(pool)
+            .await
+            .map(|_| ()),
+    }
+    .unwrap();
 }
