@@ -236,3 +236,22 @@ impl Default for Settings {
         Self::from(&ServeArgs::default())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_past_its_limit_waits_longer_each_time_up_to_a_bound() {
+        let throttle = Throttle::default();
+        assert_eq!(throttle.address_delay(0), None);
+        assert_eq!(throttle.address_delay(30), None);
+        let ms = |n: u64| Some(Duration::from_millis(n));
+        assert_eq!(throttle.address_delay(31), ms(250));
+        assert_eq!(throttle.address_delay(32), ms(500));
+        assert_eq!(throttle.address_delay(33), ms(1000));
+        assert_eq!(throttle.address_delay(35), ms(4000));
+        assert_eq!(throttle.address_delay(36), ms(4000));
+        assert_eq!(throttle.address_delay(i64::MAX), ms(4000));
+    }
+}

@@ -71,7 +71,7 @@ async fn check(
         login_failures::succeeded(db, key, reservation).await?;
         Ok(Check::Valid)
     } else {
-        login_failures::forget_before(db, now - window * 4).await?;
+        login_failures::forget_older_than(db, now - window * 4).await?;
         Ok(Check::Wrong)
     }
 }

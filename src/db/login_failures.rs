@@ -67,10 +67,10 @@ pub async fn succeeded(db: &Db, login: &str, reservation: Reservation) -> sqlx::
         .map(|_| ()))
 }
 
-/// A failed attempt stays recorded; failures older than `forget_before` are dropped.
-pub async fn forget_before(db: &Db, forget_before: DateTime<Utc>) -> sqlx::Result<()> {
+/// A failed attempt stays recorded; failures from before `before` are dropped.
+pub async fn forget_older_than(db: &Db, before: DateTime<Utc>) -> sqlx::Result<()> {
     on_pool!(db, pool => sqlx::query("DELETE FROM login_failures WHERE at < $1")
-        .bind(forget_before)
+        .bind(before)
         .execute(pool)
         .await
         .map(|_| ()))

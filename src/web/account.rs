@@ -65,7 +65,7 @@ pub struct PasswordForm {
     confirm: String,
 }
 
-pub const THROTTLED: &str =
+const THROTTLED: &str =
     "Nhập sai mật khẩu quá nhiều lần. Vì an toàn, vui lòng chờ 15 phút rồi thử lại.";
 
 pub async fn change_password(
