@@ -1,8 +1,8 @@
 //! One's own account: changing one's password, the e-mail address for notifications.
 
 use super::extract::Form;
+use crate::web::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -20,8 +20,8 @@ use crate::domain::Invalid;
 use crate::domain::member::Email;
 use crate::domain::user::Password;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route(
             "/account/password",
             get(password_page).post(change_password),

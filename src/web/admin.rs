@@ -2,8 +2,8 @@
 
 use super::extract::Form;
 use super::extract::Path;
+use crate::web::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -23,8 +23,8 @@ use crate::domain::org::{OrgId, OrgKind};
 use crate::domain::text::Line;
 use crate::domain::user::{Login, Password, User, UserId};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/admin/users", get(users))
         .route("/admin/users/new", get(new_user_page).post(create_user))
         .route("/admin/users/{id}", get(user))

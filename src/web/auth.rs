@@ -4,8 +4,8 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::extract::Form;
+use crate::web::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
@@ -24,8 +24,8 @@ use crate::domain::access::Actor;
 use crate::domain::notification::is_local_link;
 use crate::domain::user::UserId;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
 }

@@ -7,8 +7,8 @@
 
 use std::fmt::Write as _;
 
+use crate::web::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::extract::{RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -27,8 +27,8 @@ use crate::domain::org::{Org, OrgId, Year};
 use crate::domain::plan::PlanId;
 use crate::domain::text::{canonical, fold};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/orgs/{id}/dashboard", get(show))
         .route("/orgs/{id}/dashboard.csv", get(csv))
 }

@@ -1,7 +1,7 @@
 //! The plan as the official KẾ HOẠCH: print view, DOCX and PDF, of the plan as it is now or of
 //! a submitted revision exactly as it was submitted.
 
-use axum::Router;
+use crate::web::routes::Routes;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
@@ -17,8 +17,8 @@ use crate::document::{self, Document};
 use crate::domain::org::Org;
 use crate::domain::plan::{Plan, PlanId};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/plans/{id}/document", get(plan_print))
         .route("/plans/{id}/document.docx", get(plan_docx))
         .route("/plans/{id}/document.pdf", get(plan_pdf))

@@ -1,12 +1,12 @@
-use axum::Router;
+use crate::web::routes::Routes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 
 use crate::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/healthz", get(check))
+pub fn routes() -> Routes {
+    Routes::new().route("/healthz", get(check))
 }
 
 /// 200 when the database answers, 503 otherwise (for load balancers and monitors).

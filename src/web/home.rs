@@ -1,7 +1,7 @@
 //! The start page: the units one belongs to or follows.
 
+use crate::web::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
@@ -15,8 +15,8 @@ use crate::app::orgs;
 use crate::domain::access::{Membership, Reviewership};
 use crate::domain::org::Org;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/", get(show))
+pub fn routes() -> Routes {
+    Routes::new().route("/", get(show))
 }
 
 #[derive(Template)]

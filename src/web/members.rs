@@ -2,8 +2,8 @@
 
 use super::extract::Form;
 use super::extract::Path;
+use crate::web::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::extract::{Extension, Multipart, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -25,8 +25,8 @@ use crate::domain::member_import::{self, Import};
 use crate::domain::org::{Org, OrgId};
 use crate::domain::user::Login;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/orgs/{id}/members/new", get(new_page).post(create))
         .route(
             "/orgs/{id}/members/import",

@@ -20,6 +20,7 @@ mod page;
 mod plans;
 mod refused;
 mod review;
+mod routes;
 mod scope;
 mod work;
 
@@ -46,8 +47,9 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Largest request body accepted (a CSV file of members is the largest thing we take).
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
-pub fn app(state: AppState) -> Router {
-    let router = Router::new()
+/// Every route of the app, from each area's own table.
+fn routes() -> routes::Routes {
+    routes::Routes::new()
         .route("/static/app.css", get(stylesheet))
         .merge(health::routes())
         .merge(auth::routes())
@@ -62,6 +64,16 @@ pub fn app(state: AppState) -> Router {
         .merge(dashboard::routes())
         .merge(notifications::routes())
         .merge(admin::routes())
+}
+
+/// The path of every route (with `{param}` placeholders), for tests that walk them all.
+pub fn route_paths() -> Vec<&'static str> {
+    routes().paths().to_vec()
+}
+
+pub fn app(state: AppState) -> Router {
+    let router = routes()
+        .into_router()
         .fallback(|| async { AppError::NotFound })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

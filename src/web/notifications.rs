@@ -1,8 +1,8 @@
 //! "Thông báo": one's own notifications, newest first, unread ones highlighted; opening one
 //! marks it read and goes to its page.
 
+use crate::web::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -18,8 +18,8 @@ use crate::AppState;
 use crate::app::notifications;
 use crate::domain::notification::{FALLBACK_LINK, Notification, is_local_link};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/notifications", get(list))
         .route("/notifications/{id}/read", post(read))
         .route("/notifications/read-all", post(read_all))

@@ -1,7 +1,7 @@
 //! The party tree: a unit's page, adding units below a committee, editing a unit's details.
 
+use crate::web::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -19,8 +19,8 @@ use crate::domain::member::Member;
 use crate::domain::org::{Abbreviation, Org, OrgDraft, OrgId, OrgKind, Year};
 use crate::domain::text::Line;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/orgs/new", get(new_root_page).post(create_root))
         .route("/orgs/{id}", get(show))
         .route("/orgs/{id}/edit", get(edit_page).post(update))

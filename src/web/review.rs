@@ -1,8 +1,8 @@
 //! Adopting, submitting, reviewing and issuing plans; pulling a committee's mandated topics
 //! into a cell's plan.
 
+use crate::web::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -20,11 +20,11 @@ use crate::app::review::{Comment, Commented, Decision, InboxRow, Moved, Revision
 use crate::domain::calendar::parse_date;
 use crate::domain::lifecycle::Adoption;
 use crate::domain::org::Org;
-use crate::domain::plan::{Plan, PlanId, PlanStatus, free_text};
+use crate::domain::plan::{Plan, PlanId, PlanStatus, TopicId, free_text};
 use crate::domain::plan_parts::{self, Part, PartChange};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/plans/{id}/adopt", get(adopt_page).post(adopt))
         .route("/plans/{id}/submit", post(submit))
         .route("/plans/{id}/review", get(review_show))
@@ -431,15 +431,30 @@ pub async fn pull(
     fields: Fields,
 ) -> Result<Response, AppError> {
     let (_, cell) = own_cell_plan(&state, &auth, id).await?;
-    let wanted = match fields.get("topic") {
-        "all" => None,
-        topic => Some(topic.parse().map_err(|_| AppError::BadRequest)?),
+    let message = match fields.get("topic") {
+        "all" => pulled(&state, &auth, id, &cell, None).await?,
+        topic => match topic.parse() {
+            Ok(topic) => pulled(&state, &auth, id, &cell, Some(topic)).await?,
+            // A tampered or stale button: there is no such topic to take in.
+            Err(_) => "Không tìm thấy chuyên đề cấp trên giao này.".to_owned(),
+        },
     };
-    let message =
-        match app::plans::pull_mandated(state.ctx(), auth.user_id(), id, &cell, wanted).await? {
-            Pulled::Added(added) => format!("Đã đưa {added} chuyên đề cấp trên giao vào kế hoạch."),
-            Pulled::Refused(refusal) => refusal_message(&refusal),
-        };
     auth.flash(&message).await?;
     Ok(Redirect::to(&format!("/plans/{id}#topics")).into_response())
+}
+
+/// Takes the mandated topics (all, or one) into the plan; the outcome as a message.
+async fn pulled(
+    state: &AppState,
+    auth: &Auth,
+    plan: PlanId,
+    cell: &Org,
+    wanted: Option<TopicId>,
+) -> Result<String, AppError> {
+    Ok(
+        match app::plans::pull_mandated(state.ctx(), auth.user_id(), plan, cell, wanted).await? {
+            Pulled::Added(added) => format!("Đã đưa {added} chuyên đề cấp trên giao vào kế hoạch."),
+            Pulled::Refused(refusal) => refusal_message(&refusal),
+        },
+    )
 }

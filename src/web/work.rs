@@ -1,7 +1,7 @@
 //! "Việc của tôi": every step and topic assigned to the signed-in member, nearest first.
 
+use crate::web::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
@@ -13,8 +13,8 @@ use super::page::Page;
 use crate::AppState;
 use crate::app::plans::{self, WorkRow};
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/me/work", get(show))
+pub fn routes() -> Routes {
+    Routes::new().route("/me/work", get(show))
 }
 
 pub struct Item {

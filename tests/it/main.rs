@@ -9,6 +9,7 @@ mod cli;
 mod dashboard;
 mod documents;
 mod forms;
+mod hostile;
 mod members;
 mod migrations;
 mod notifications;

@@ -5,8 +5,8 @@ pub mod progress;
 pub mod sections;
 pub mod topics;
 
+use crate::web::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -31,8 +31,8 @@ use crate::domain::plan::{Plan, PlanId, TopicId};
 use crate::domain::plan_check::Finding;
 use crate::domain::plan_edit::Change;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/orgs/{id}/plans/new", get(new_page).post(create))
         .route("/plans/{id}", get(show))
         .merge(sections::routes())

@@ -1,6 +1,6 @@
 //! Marking a step done (or not): by one of its assignees, or by those who edit the plan.
 
-use axum::Router;
+use crate::web::routes::Routes;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
@@ -14,8 +14,8 @@ use crate::web::auth::Auth;
 use crate::web::extract::{Fields, Path};
 use crate::web::scope::readable_plan;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/steps/{id}/mark", post(mark))
+pub fn routes() -> Routes {
+    Routes::new().route("/steps/{id}/mark", post(mark))
 }
 
 pub async fn mark(

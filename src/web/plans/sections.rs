@@ -1,8 +1,8 @@
 //! Editing a plan part by part: number and date, basis, the paragraph sections, recipients,
 //! signature. Each form carries the plan version it was drawn from; see `app::plans::save_part`.
 
+use crate::web::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -27,8 +27,8 @@ use crate::web::form::{FieldErrors, refusal_message, rejected, render};
 use crate::web::page::Page;
 use crate::web::scope::{editable_plan, plan_page};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/plans/{id}/header", get(header_page).post(save_header))
         .route("/plans/{id}/basis", get(basis_page).post(save_basis))
         .route(

@@ -1,7 +1,7 @@
 //! Topics of a plan and their preparation timelines.
 
+use crate::web::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -27,8 +27,8 @@ use crate::web::form::{FieldErrors, rejected, render};
 use crate::web::page::Page;
 use crate::web::scope::{editable_plan, plan_page};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/plans/{id}/topics/new", get(new_page).post(create))
         .route("/topics/{id}", get(edit_page).post(update))
         .route("/topics/{id}/standard", post(standard))
