@@ -4,17 +4,18 @@ use super::extract::Form;
 use super::extract::Path;
 use crate::web::routes::Routes;
 use askama::Template;
-use axum::extract::{Multipart, State};
+use axum::extract::{Extension, Multipart, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::Datelike;
 use serde::Deserialize;
 
 use super::auth::Auth;
+use super::csrf::Oversized;
 use super::form::{FieldErrors, rejected, render};
 use super::page::Page;
 use super::scope::{org_page, readable_org};
-use super::{AppError, csrf};
+use super::{AppError, BODY_LIMIT};
 use crate::AppState;
 use crate::app::members;
 use crate::domain::member::{
@@ -280,14 +281,19 @@ struct ImportPage {
     csv: String,
 }
 
+/// The largest CSV file taken. The confirmation carries the file's text back as a form field,
+/// percent-encoded (up to three bytes for one), so a file of this size still confirms within
+/// the request limit.
+const IMPORT_LIMIT: usize = BODY_LIMIT / 4;
+
 impl ImportPage {
-    fn upload_action(&self) -> String {
-        format!(
-            "/orgs/{}/members/import?{}",
-            self.cell.id,
-            serde_urlencoded::to_string([(csrf::FIELD, &self.page.csrf)]).unwrap_or_default()
-        )
+    fn limit_kb(&self) -> usize {
+        IMPORT_LIMIT / 1024
     }
+}
+
+fn too_large() -> String {
+    format!("Tệp quá lớn: tối đa {} KB.", IMPORT_LIMIT / 1024)
 }
 
 pub async fn import_page(
@@ -310,18 +316,23 @@ pub async fn import_preview(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<OrgId>,
+    oversized: Option<Extension<Oversized>>,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
     let cell = managed_cell(&state, &auth, id).await?;
+    let page = org_page(&state, &auth, &cell, "Nhập đảng viên từ tệp CSV").await?;
+    if oversized.is_some() {
+        return show_import(page, cell, Err(too_large()));
+    }
     let mut bytes = None;
     while let Ok(Some(field)) = multipart.next_field().await {
         if field.name() == Some("file") {
             bytes = field.bytes().await.ok();
         }
     }
-    let page = org_page(&state, &auth, &cell, "Nhập đảng viên từ tệp CSV").await?;
     let outcome = match bytes.filter(|b| !b.is_empty()) {
         None => Err("Vui lòng chọn một tệp CSV.".to_owned()),
+        Some(bytes) if bytes.len() > IMPORT_LIMIT => Err(too_large()),
         Some(bytes) => member_import::decode(&bytes)
             .and_then(|csv| Ok((member_import::read(&csv, current_year())?, csv)))
             .map_err(|e| e.0.to_owned()),
@@ -364,9 +375,15 @@ pub async fn import_confirm(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<OrgId>,
-    Form(form): Form<ConfirmForm>,
+    oversized: Option<Extension<Oversized>>,
+    form: Result<Form<ConfirmForm>, AppError>,
 ) -> Result<Response, AppError> {
     let cell = managed_cell(&state, &auth, id).await?;
+    if oversized.is_some() {
+        let page = org_page(&state, &auth, &cell, "Nhập đảng viên từ tệp CSV").await?;
+        return show_import(page, cell, Err(too_large()));
+    }
+    let Form(form) = form?;
     let parsed = member_import::read(&form.csv, current_year());
     if let Some(drafts) = parsed
         .as_ref()
