@@ -167,7 +167,10 @@ pub async fn decide(
 /// offers the decision only to who may take it.
 pub async fn involvement(ctx: Ctx<'_>, plan: PlanId, user: UserId) -> Result<Option<Deed>> {
     let mut tx = ctx.db.begin_read().await?;
-    Ok(access::involvement(&review::deeds(&mut tx, plan).await?, user))
+    Ok(access::involvement(
+        &review::deeds(&mut tx, plan).await?,
+        user,
+    ))
 }
 
 /// A committee issues its directive plan; the secretaries and deputies of every cell below are

@@ -118,7 +118,10 @@ impl Actor {
                 .memberships
                 .iter()
                 .any(|m| m.cell_path.is_within(&committee.path))
-            || self.reviews.iter().any(|r| r.path.is_within(&committee.path))
+            || self
+                .reviews
+                .iter()
+                .any(|r| r.path.is_within(&committee.path))
     }
 
     /// The actor's own member record in `cell`, if any.
@@ -353,32 +356,70 @@ mod tests {
         let plain = as_user(actor(&[], None), 10, false);
         let reviewer = as_user(actor(&[&top], None), 20, false);
         let admin = as_user(actor(&[], None), 30, true);
-        let mut secretary_a = as_user(actor(&[], Some((cell_a.id, CellRole::Secretary))), 40, false);
+        let mut secretary_a = as_user(
+            actor(&[], Some((cell_a.id, CellRole::Secretary))),
+            40,
+            false,
+        );
         secretary_a.memberships[0].cell_path = cell_a.path.clone();
-        let mut secretary_b = as_user(actor(&[], Some((cell_b.id, CellRole::Secretary))), 50, false);
+        let mut secretary_b = as_user(
+            actor(&[], Some((cell_b.id, CellRole::Secretary))),
+            50,
+            false,
+        );
         secretary_b.memberships[0].cell_path = cell_b.path.clone();
 
         // A secretary links nobody: not the reviewer above, not another cell's secretary.
-        assert_eq!(secretary_a.may_link(&cell_a, member, &reviewer), Err(LinkRefusal::NotAbove));
-        assert_eq!(secretary_a.may_link(&cell_a, member, &secretary_b), Err(LinkRefusal::NotAbove));
-        assert_eq!(secretary_a.may_link(&cell_a, member, &plain), Err(LinkRefusal::NotAbove));
+        assert_eq!(
+            secretary_a.may_link(&cell_a, member, &reviewer),
+            Err(LinkRefusal::NotAbove)
+        );
+        assert_eq!(
+            secretary_a.may_link(&cell_a, member, &secretary_b),
+            Err(LinkRefusal::NotAbove)
+        );
+        assert_eq!(
+            secretary_a.may_link(&cell_a, member, &plain),
+            Err(LinkRefusal::NotAbove)
+        );
         // A reviewer above links a fresh account, but not their own, not another reviewer's,
         // not one already with an active member elsewhere.
         assert_eq!(reviewer.may_link(&cell_a, member, &plain), Ok(()));
-        assert_eq!(reviewer.may_link(&cell_a, member, &reviewer), Err(LinkRefusal::OwnAccount));
+        assert_eq!(
+            reviewer.may_link(&cell_a, member, &reviewer),
+            Err(LinkRefusal::OwnAccount)
+        );
         let other_reviewer = as_user(actor(&[&sub], None), 60, false);
-        assert_eq!(reviewer.may_link(&cell_a, member, &other_reviewer), Err(LinkRefusal::Privileged));
-        assert_eq!(reviewer.may_link(&cell_a, member, &admin), Err(LinkRefusal::Privileged));
-        assert_eq!(reviewer.may_link(&cell_a, member, &secretary_b), Err(LinkRefusal::LinkedElsewhere));
+        assert_eq!(
+            reviewer.may_link(&cell_a, member, &other_reviewer),
+            Err(LinkRefusal::Privileged)
+        );
+        assert_eq!(
+            reviewer.may_link(&cell_a, member, &admin),
+            Err(LinkRefusal::Privileged)
+        );
+        assert_eq!(
+            reviewer.may_link(&cell_a, member, &secretary_b),
+            Err(LinkRefusal::LinkedElsewhere)
+        );
         // The member the account already belongs to is not "elsewhere".
         let own_member = secretary_b.memberships[0].member_id;
         assert_eq!(reviewer.may_link(&cell_b, own_member, &secretary_b), Ok(()));
         // A reviewer of a committee below cannot link in a cell of the committee above.
-        assert_eq!(other_reviewer.may_link(&cell_a, member, &plain), Err(LinkRefusal::NotAbove));
+        assert_eq!(
+            other_reviewer.may_link(&cell_a, member, &plain),
+            Err(LinkRefusal::NotAbove)
+        );
         // An administrator links a reviewer's account, never their own.
         assert_eq!(admin.may_link(&cell_a, member, &reviewer), Ok(()));
-        assert_eq!(admin.may_link(&cell_a, member, &admin), Err(LinkRefusal::OwnAccount));
-        assert_eq!(admin.may_link(&cell_a, member, &secretary_b), Err(LinkRefusal::LinkedElsewhere));
+        assert_eq!(
+            admin.may_link(&cell_a, member, &admin),
+            Err(LinkRefusal::OwnAccount)
+        );
+        assert_eq!(
+            admin.may_link(&cell_a, member, &secretary_b),
+            Err(LinkRefusal::LinkedElsewhere)
+        );
         // Nobody links accounts to a committee.
         assert!(!admin.can_link_accounts(&top));
     }
@@ -393,7 +434,10 @@ mod tests {
         ];
         assert_eq!(involvement(&history, author), Some(Deed::Edited));
         assert_eq!(involvement(&history, secretary), Some(Deed::Adopted));
-        assert_eq!(involvement(&[(reviewer, Deed::Submitted)], reviewer), Some(Deed::Submitted));
+        assert_eq!(
+            involvement(&[(reviewer, Deed::Submitted)], reviewer),
+            Some(Deed::Submitted)
+        );
         assert_eq!(involvement(&history, reviewer), None);
         assert!(Deed::Submitted.refusal().contains("đã trình kế hoạch này"));
     }

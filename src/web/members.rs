@@ -237,8 +237,8 @@ async fn linked_account(
         return Ok(None);
     };
     // Re-activating a member who left gives their account the cell's access again.
-    let kept = member.login.as_deref() == Some(login.as_str())
-        && (member.active || form.active.is_none());
+    let kept =
+        member.login.as_deref() == Some(login.as_str()) && (member.active || form.active.is_none());
     // Asked before the account is looked up, so that who may not link learns nothing of it.
     if !kept && !auth.actor.can_link_accounts(cell) {
         errors.add("login", LinkRefusal::NotAbove.message());

@@ -88,7 +88,8 @@ async fn adopt_and_submit(browser: &Browser, plan: PlanId) {
         .redirects_to(&format!("/plans/{plan}"));
 }
 
-const NOT_ABOVE: &str = "Chỉ quản trị viên hoặc cán bộ theo dõi của cấp ủy cấp trên mới gắn được tài khoản";
+const NOT_ABOVE: &str =
+    "Chỉ quản trị viên hoặc cán bộ theo dõi của cấp ủy cấp trên mới gắn được tài khoản";
 
 both! {
     async fn only_someone_above_the_cell_links_an_account(app: TestApp) {
@@ -210,6 +211,24 @@ both! {
         }
         // The committee's staff get the link.
         staff.get(&format!("/plans/{directive}")).await.ok().contains(&format!("href=\"/orgs/{commune}\""));
+
+        // The staff of a committee below find the directive's topics on their dashboard, and
+        // its link opens (their cells carry it out), though the commune's page stays closed.
+        let admin = app.login("admin").await;
+        admin.get(&format!("/orgs/{commune}/children/new")).await.ok();
+        let created = admin.post(&format!("/orgs/{commune}/children/new"), &[
+            ("kind", "committee"), ("name", "Đảng bộ Khối trường học"), ("superior_name", "Đảng bộ xã Định An"),
+            ("abbreviation", "ĐB"), ("place_name", "Định An"), ("term_start", "2020"),
+        ]).await;
+        let sub: i64 = created.location().trim_start_matches("/orgs/").parse().unwrap();
+        let sub_staff = app.add_account("theodoi.khoi", "Lê Văn Khối").await;
+        chuyende::db::users::add_review(&app.db, sub_staff, chuyende::domain::org::OrgId(sub), None).await.unwrap();
+        let sub_staff = app.login("theodoi.khoi").await;
+        sub_staff.get(&format!("/orgs/{sub}/dashboard?year=2027")).await.ok().contains(&format!("href=\"/plans/{directive}\""));
+        sub_staff.get(&format!("/plans/{directive}")).await.ok()
+            .contains("Chuyên đề chung")
+            .lacks(&format!("href=\"/orgs/{commune}\""));
+        assert_eq!(sub_staff.get(&format!("/orgs/{commune}")).await.status, StatusCode::NOT_FOUND);
     }
 
     async fn what_one_may_not_read_is_not_there(app: TestApp) {
