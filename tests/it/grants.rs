@@ -141,6 +141,19 @@ both! {
         // The secretary keeps managing that member: the link she already has is no grant.
         edit_member(&secretary, hoa, "Trần Thị Kim Hoa", "cell_committee_member", "moi").await.redirects_to(&format!("/orgs/{cell}"));
         assert_eq!(linked(&app, hoa).await.as_deref(), Some("moi"));
+        // Moving the member away keeps the link; bringing them back with it is a new grant.
+        secretary.get(&format!("/members/{hoa}/edit")).await.ok();
+        secretary
+            .post(&format!("/members/{hoa}/edit"), &[
+                ("full_name", "Trần Thị Kim Hoa"), ("standing", "full"), ("role", "member"), ("login", "moi"),
+            ])
+            .await
+            .redirects_to(&format!("/orgs/{cell}"));
+        assert_eq!(app.login("moi").await.get(&format!("/orgs/{cell}")).await.status, StatusCode::NOT_FOUND);
+        refused(&edit_member(&secretary, hoa, "Trần Thị Kim Hoa", "member", "moi").await, NOT_ABOVE);
+        assert!(!members::get(&app.db, hoa).await.unwrap().unwrap().active);
+        edit_member(&secretary, hoa, "Trần Thị Kim Hoa", "member", "").await.redirects_to(&format!("/orgs/{cell}"));
+        assert_eq!(linked(&app, hoa).await, None);
 
         // An administrator links a reviewer's account, never their own.
         let admin = app.login("admin").await;
