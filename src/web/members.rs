@@ -17,14 +17,15 @@ use super::page::Page;
 use super::scope::{org_page, readable_org};
 use super::{AppError, BODY_LIMIT};
 use crate::AppState;
-use crate::app::members;
+use crate::app::{accounts, members};
+use crate::domain::access::LinkRefusal;
 use crate::domain::member::{
     BirthYear, CellRole, Email, Member, MemberDraft, MemberId, Phone, Standing, parse_full_name,
 };
 use crate::domain::member_import::{self, Import};
 use crate::domain::org::{Org, OrgId};
 use crate::domain::text::limit;
-use crate::domain::user::Login;
+use crate::domain::user::{Login, UserId};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -218,6 +219,47 @@ pub async fn edit_page(
     ))
 }
 
+/// The account the form links to the member. A link the member does not already hold grants
+/// the account a role in the cell, so it must pass [`Actor::may_link`]; keeping or clearing
+/// the member's link is the cell's own business.
+///
+/// [`Actor::may_link`]: crate::domain::access::Actor::may_link
+async fn linked_account(
+    state: &AppState,
+    auth: &Auth,
+    (member, cell): (&Member, &Org),
+    form: &MemberForm,
+    errors: &mut FieldErrors,
+) -> Result<Option<UserId>, AppError> {
+    if form.login.trim().is_empty() {
+        return Ok(None);
+    }
+    let Some(login) = errors.text("login", &form.login, limit::NAME, Login::parse) else {
+        return Ok(None);
+    };
+    // Re-activating a member who left gives their account the cell's access again.
+    let kept =
+        member.login.as_deref() == Some(login.as_str()) && (member.active || form.active.is_none());
+    // Asked before the account is looked up, so that who may not link learns nothing of it.
+    if !kept && !auth.actor.can_link_accounts(cell) {
+        errors.add("login", LinkRefusal::NotAbove.message());
+        return Ok(None);
+    }
+    let account = match members::find_by_login(&state.db, login.as_str()).await? {
+        Some(user) => accounts::actor(&state.db, user.id).await?,
+        None => None,
+    };
+    let Some(account) = account else {
+        errors.add("login", "Không có tài khoản với tên đăng nhập này.");
+        return Ok(None);
+    };
+    if !kept && let Err(refusal) = auth.actor.may_link(cell, member.id, &account) {
+        errors.add("login", refusal.message());
+        return Ok(None);
+    }
+    Ok(Some(account.user.id))
+}
+
 pub async fn update(
     State(state): State<AppState>,
     auth: Auth,
@@ -227,20 +269,7 @@ pub async fn update(
     let (member, cell) = managed_member(&state, &auth, id).await?;
     let mut errors = FieldErrors::default();
     let draft = form.parse(&mut errors);
-    let user = if form.login.trim().is_empty() {
-        None
-    } else {
-        match errors.text("login", &form.login, limit::NAME, Login::parse) {
-            Some(login) => match members::find_by_login(&state.db, login.as_str()).await? {
-                Some(user) => Some(user.id),
-                None => {
-                    errors.add("login", "Không có tài khoản với tên đăng nhập này.");
-                    None
-                }
-            },
-            None => None,
-        }
-    };
+    let user = linked_account(&state, &auth, (&member, &cell), &form, &mut errors).await?;
     if let (Some(draft), true) = (&draft, errors.is_empty()) {
         let change = members::Update {
             draft,

@@ -83,7 +83,7 @@ both! {
         let outsider = app.login("bithu.khoi").await;
         for path in ["document", "document.docx", "document.pdf"] {
             let (status, _, _) = bytes(&outsider, &format!("/plans/{plan}/{path}")).await;
-            assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+            assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         }
         let anonymous = app.browser();
         assert_eq!(anonymous.get(&format!("/plans/{plan}/document.pdf")).await.status, StatusCode::SEE_OTHER);
@@ -129,7 +129,7 @@ both! {
         let elsewhere = app.add_account("danguy.khoi", "Cán bộ Khối").await;
         chuyende::db::users::add_review(&app.db, elsewhere, app.demo.bloc.id, None).await.unwrap();
         let elsewhere = app.login("danguy.khoi").await;
-        assert_eq!(bytes(&elsewhere, &format!("/revisions/{revision}/document.pdf")).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(bytes(&elsewhere, &format!("/revisions/{revision}/document.pdf")).await.0, StatusCode::NOT_FOUND);
         assert_eq!(secretary.get("/revisions/999999/document").await.status, StatusCode::NOT_FOUND);
     }
 }

@@ -10,6 +10,7 @@ mod dashboard;
 mod documents;
 mod edge;
 mod forms;
+mod grants;
 mod hostile;
 mod members;
 mod migrations;

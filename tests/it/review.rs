@@ -155,12 +155,13 @@ both! {
         // The secretary cannot accept their own plan.
         assert_eq!(secretary.post(&format!("/plans/{plan}/accept"), &[]).await.status, StatusCode::FORBIDDEN);
         assert_eq!(secretary.get(&format!("/plans/{plan}/review")).await.status, StatusCode::FORBIDDEN);
-        // A reviewer of another committee cannot touch it, nor see it in their inbox.
+        // A reviewer of another committee cannot touch it, nor see it in their inbox: to them
+        // it is not there at all.
         other_reviewer.get("/").await;
-        assert_eq!(other_reviewer.get(&format!("/plans/{plan}/review")).await.status, StatusCode::FORBIDDEN);
-        assert_eq!(other_reviewer.post(&format!("/plans/{plan}/accept"), &[]).await.status, StatusCode::FORBIDDEN);
-        assert_eq!(other_reviewer.post(&format!("/plans/{plan}/return"), &[("comment", "x")]).await.status, StatusCode::FORBIDDEN);
-        assert_eq!(other_reviewer.post(&format!("/plans/{plan}/comments"), &[("part", "plan"), ("body", "x")]).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(other_reviewer.get(&format!("/plans/{plan}/review")).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(other_reviewer.post(&format!("/plans/{plan}/accept"), &[]).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(other_reviewer.post(&format!("/plans/{plan}/return"), &[("comment", "x")]).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(other_reviewer.post(&format!("/plans/{plan}/comments"), &[("part", "plan"), ("body", "x")]).await.status, StatusCode::NOT_FOUND);
         other_reviewer.get("/reviews").await.lacks("Chi bộ Mầm non Định An");
         // Even an administrator does not review in a committee's name.
         let admin = app.login("admin").await;
@@ -214,7 +215,7 @@ both! {
 
         // Before it is issued, cells below do not see it.
         let member = app.login("dangvien").await;
-        assert_eq!(member.get(&format!("/plans/{directive}")).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(member.get(&format!("/plans/{directive}")).await.status, StatusCode::NOT_FOUND);
         staff.get(&format!("/plans/{directive}")).await;
         staff.post(&format!("/plans/{directive}/issue"), &[]).await.redirects_to(&format!("/plans/{directive}"));
         assert_eq!(status(&app, directive).await, PlanStatus::Issued);
@@ -225,7 +226,7 @@ both! {
         let outsider = app.add_account("bithu.khoi", "Đặng Ngọc Sơn").await;
         let son = app.member_id(app.demo.bloc_cell.id, "Đặng Ngọc Sơn").await;
         chuyende::db::members::link_user(&app.db, son, outsider).await.unwrap();
-        assert_eq!(app.login("bithu.khoi").await.get(&format!("/plans/{directive}")).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(app.login("bithu.khoi").await.get(&format!("/plans/{directive}")).await.status, StatusCode::NOT_FOUND);
 
         // A new plan of the cell takes the mandated topics in at once.
         let secretary = app.login("bithu").await;
