@@ -15,3 +15,4 @@ mod notifications;
 mod orgs;
 mod plans;
 mod review;
+mod states;
