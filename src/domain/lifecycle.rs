@@ -359,6 +359,70 @@ mod tests {
         assert_eq!(returned, [Returned]);
     }
 
+    fn topic(quarter: u8) -> Topic {
+        use crate::domain::plan::{Presenter, TopicId, TopicSource};
+        Topic {
+            id: TopicId(7),
+            title: "Học tập và làm theo tư tưởng Hồ Chí Minh".into(),
+            content: String::new(),
+            quarter: crate::domain::calendar::Quarter::new(quarter),
+            session: None,
+            presenter: Presenter::Nobody,
+            source: TopicSource::Own,
+            materials: String::new(),
+            steps: Vec::new(),
+            mandated_from: None,
+            deadline: String::new(),
+        }
+    }
+
+    #[test]
+    fn each_state_allows_its_edits() {
+        use PlanStatus::*;
+        let texts = Edit::Texts {
+            section: crate::domain::plan::TextSection::Purposes,
+            paragraphs: vec!["Mục đích".into()],
+        };
+        assert_eq!(edit_rule(Draft, &texts, None), EditRule::Free);
+        assert_eq!(edit_rule(Returned, &texts, None), EditRule::Free);
+        assert_eq!(edit_rule(Adopted, &texts, None), EditRule::BackToDraft);
+        assert_eq!(Action::Amend.transition(Adopted), Some(Draft));
+        assert_eq!(
+            edit_rule(Submitted, &texts, None),
+            EditRule::Locked(Lock::UnderReview)
+        );
+        assert_eq!(
+            edit_rule(Accepted, &texts, None),
+            EditRule::Locked(Lock::Accepted)
+        );
+        assert_eq!(edit_rule(Issued, &texts, None), EditRule::Free);
+    }
+
+    #[test]
+    fn an_issued_directive_keeps_what_cells_took_in() {
+        use PlanStatus::*;
+        let stored = topic(2);
+        let id = stored.id;
+        let remove = Edit::RemoveTopic(id);
+        assert_eq!(edit_rule(Issued, &remove, None), EditRule::Free);
+        assert_eq!(
+            edit_rule(Issued, &remove, Some(&stored)),
+            EditRule::Locked(Lock::TakenIn)
+        );
+        let mut corrected = stored.clone();
+        corrected.title = "Tên đã sửa".into();
+        assert_eq!(
+            edit_rule(Issued, &Edit::UpdateTopic(corrected), Some(&stored)),
+            EditRule::Free
+        );
+        assert_eq!(
+            edit_rule(Issued, &Edit::UpdateTopic(topic(3)), Some(&stored)),
+            EditRule::Locked(Lock::TakenIn)
+        );
+        assert_eq!(Issued.header_frozen(), Some(Lock::Issued));
+        assert_eq!(Draft.header_frozen(), None);
+    }
+
     #[test]
     fn adoption_needs_a_majority_of_those_present() {
         let day = NaiveDate::from_ymd_opt(2024, 1, 10).unwrap();

@@ -60,10 +60,16 @@ async fn edit_purposes(browser: &Browser, plan: PlanId, text: &str) -> crate::ha
 /// The plan adopted, submitted and accepted by the committee's reviewer.
 async fn accepted(app: &TestApp, secretary: &Browser, plan: PlanId) {
     adopt(secretary, plan).await;
-    secretary.post(&format!("/plans/{plan}/submit"), &[]).await.redirects_to(&format!("/plans/{plan}"));
+    secretary
+        .post(&format!("/plans/{plan}/submit"), &[])
+        .await
+        .redirects_to(&format!("/plans/{plan}"));
     let reviewer = app.login("danguy").await;
     reviewer.get(&format!("/plans/{plan}/review")).await.ok();
-    reviewer.post(&format!("/plans/{plan}/accept"), &[("comment", "Đồng ý.")]).await.redirects_to("/reviews");
+    reviewer
+        .post(&format!("/plans/{plan}/accept"), &[("comment", "Đồng ý.")])
+        .await
+        .redirects_to("/reviews");
     assert_eq!(status(app, plan).await, PlanStatus::Accepted);
 }
 

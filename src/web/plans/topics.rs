@@ -312,7 +312,9 @@ fn topic_text(topic: &Topic) -> String {
         lines.push(format!(
             "- {}{}{}",
             step.label,
-            step.due.map(|d| format!(" · {}", d.label())).unwrap_or_default(),
+            step.due
+                .map(|d| format!(" · {}", d.label()))
+                .unwrap_or_default(),
             if names.is_empty() {
                 String::new()
             } else {
