@@ -69,6 +69,9 @@ pub struct MemberForm {
     /// Checkbox: present when the member still belongs to the cell.
     #[serde(default)]
     active: Option<String>,
+    /// The version of the member the edit form was drawn from.
+    #[serde(default)]
+    version: String,
 }
 
 impl MemberForm {
@@ -101,6 +104,7 @@ impl MemberForm {
             email: member.email.clone().unwrap_or_default(),
             login: member.login.clone().unwrap_or_default(),
             active: member.active.then(|| "on".into()),
+            version: member.version.to_string(),
         }
     }
 
@@ -124,6 +128,31 @@ struct FormPage {
     errors: FieldErrors,
     standings: [Standing; 2],
     roles: [CellRole; 4],
+    /// The member as stored, shown when someone else saved it since the form was drawn.
+    current: String,
+}
+
+/// A stored member as the conflict box shows it.
+fn member_text(member: &Member) -> String {
+    let optional = |value: &Option<String>| value.clone().unwrap_or_else(|| "—".into());
+    [
+        format!("Họ và tên: {}", member.full_name),
+        format!("Đảng viên: {}", member.standing.label()),
+        format!("Chức vụ: {}", member.role.label()),
+        format!(
+            "Năm sinh: {}",
+            optional(&member.birth_year.map(|y| y.to_string()))
+        ),
+        format!("Điện thoại: {}", optional(&member.phone)),
+        format!("Thư điện tử: {}", optional(&member.email)),
+        format!("Tài khoản đăng nhập: {}", optional(&member.login)),
+        if member.active {
+            "Đang sinh hoạt tại chi bộ".into()
+        } else {
+            "Đã chuyển sinh hoạt đi nơi khác".into()
+        },
+    ]
+    .join("\n")
 }
 
 impl FormPage {
@@ -142,6 +171,7 @@ impl FormPage {
             errors,
             standings: Standing::ALL,
             roles: CellRole::ALL,
+            current: String::new(),
         }
     }
 }
@@ -267,12 +297,15 @@ pub async fn update(
     Form(form): Form<MemberForm>,
 ) -> Result<Response, AppError> {
     let (member, cell) = managed_member(&state, &auth, id).await?;
+    let mut form = form;
     let mut errors = FieldErrors::default();
     let draft = form.parse(&mut errors);
     let user = linked_account(&state, &auth, (&member, &cell), &form, &mut errors).await?;
+    let mut stale = false;
     if let (Some(draft), true) = (&draft, errors.is_empty()) {
         let change = members::Update {
             draft,
+            version: form.version.trim().parse().unwrap_or(0),
             active: form.active.is_some(),
             user,
         };
@@ -285,17 +318,22 @@ pub async fn update(
                 "login",
                 "Tài khoản này đã gắn với một đảng viên khác của chi bộ.",
             ),
+            Err(members::UpdateError::Stale) => stale = true,
             Err(members::UpdateError::Sqlx(error)) => return Err(error.into()),
         }
     }
+    // Someone saved the member since the form was drawn: the form comes back as typed, with
+    // the member as stored now and its version, so that saving again is a deliberate choice.
+    let mut current = String::new();
+    if stale {
+        let (now, _) = managed_member(&state, &auth, id).await?;
+        current = member_text(&now);
+        form.version = now.version.to_string();
+    }
     let page = org_page(&state, &auth, &cell, &member.full_name).await?;
-    rejected(&FormPage::new(
-        page,
-        format!("/members/{id}/edit"),
-        true,
-        form,
-        errors,
-    ))
+    let mut template = FormPage::new(page, format!("/members/{id}/edit"), true, form, errors);
+    template.current = current;
+    rejected(&template)
 }
 
 #[derive(Template)]

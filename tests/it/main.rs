@@ -18,3 +18,4 @@ mod notifications;
 mod orgs;
 mod plans;
 mod review;
+mod states;

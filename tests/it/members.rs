@@ -68,7 +68,7 @@ both! {
         let unknown = reviewer
             .post(&format!("/members/{tam}/edit"), &[
                 ("full_name", "Nguyễn Thanh Tâm"), ("standing", "full"), ("role", "deputy_secretary"),
-                ("login", "khongco"), ("active", "on"),
+                ("login", "khongco"), ("active", "on"), ("version", "1"),
             ])
             .await;
         assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -76,7 +76,7 @@ both! {
         reviewer
             .post(&format!("/members/{tam}/edit"), &[
                 ("full_name", "Nguyễn Thanh Tâm"), ("standing", "full"), ("role", "deputy_secretary"),
-                ("login", "thanhtam"), ("active", "on"),
+                ("login", "thanhtam"), ("active", "on"), ("version", "1"),
             ])
             .await
             .redirects_to(&format!("/orgs/{cell}"));
@@ -90,7 +90,7 @@ both! {
         browser
             .post(&format!("/members/{tam}/edit"), &[
                 ("full_name", "Nguyễn Thanh Tâm"), ("standing", "full"), ("role", "deputy_secretary"),
-                ("login", "thanhtam"),
+                ("login", "thanhtam"), ("version", "2"),
             ])
             .await
             .redirects_to(&format!("/orgs/{cell}"));
