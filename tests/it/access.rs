@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use reqwest::StatusCode;
 
 use crate::both;
-use crate::harness::{Browser, Response, TestApp};
+use crate::harness::{Browser, Response, TestApp, version_in};
 use chuyende::domain::org::{Abbreviation, OrgDraft, OrgKind, Year};
 use chuyende::domain::plan::PlanId;
 use chuyende::domain::text::Line;
@@ -454,12 +454,6 @@ both! {
             .contains("Sửa thông tin")
             .contains(&format!("href=\"/orgs/{}\"", app.demo.commune.id));
     }
-}
-
-fn version_in(body: &str) -> String {
-    let marker = "name=\"version\" value=\"";
-    let start = body.find(marker).expect("a version field") + marker.len();
-    body[start..start + body[start..].find('"').unwrap()].to_owned()
 }
 
 /// The newest notification of an account.

@@ -6,7 +6,7 @@ use std::io::Read;
 use reqwest::StatusCode;
 
 use crate::both;
-use crate::harness::TestApp;
+use crate::harness::{TestApp, version_in};
 use chuyende::db::{plans, review};
 use chuyende::domain::org::Year;
 use chuyende::domain::plan::PlanId;
@@ -113,9 +113,7 @@ both! {
         reviewer.get(&format!("/plans/{plan}/review")).await.ok();
         reviewer.post(&format!("/plans/{plan}/return"), &[("comment", "Bổ sung mục đích.")]).await.redirects_to("/reviews");
         let form = secretary.get(&format!("/plans/{plan}/texts/purposes")).await;
-        let marker = "name=\"version\" value=\"";
-        let start = form.body.find(marker).unwrap() + marker.len();
-        let version = &form.body[start..start + form.body[start..].find('"').unwrap()];
+        let version = &version_in(&form.body);
         secretary.post(&format!("/plans/{plan}/texts/purposes"), &[("version", version), ("text", "Một mục đích viết sau khi báo cáo.")]).await;
 
         let (_, _, docx_after) = bytes(&secretary, &format!("/revisions/{revision}/document.docx")).await;

@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 
 use crate::both;
-use crate::harness::{Browser, Response, TestApp};
+use crate::harness::{Browser, Response, TestApp, version_in};
 use chuyende::db::{members, plans};
 use chuyende::domain::member::MemberId;
 use chuyende::domain::org::Year;
@@ -29,11 +29,14 @@ async fn edit_member(
     role: &str,
     login: &str,
 ) -> Response {
-    browser.get(&format!("/members/{member}/edit")).await.ok();
+    let form = browser.get(&format!("/members/{member}/edit")).await;
+    form.ok();
+    let version = &version_in(&form.body);
     browser
         .post(
             &format!("/members/{member}/edit"),
             &[
+                ("version", version),
                 ("full_name", name),
                 ("standing", "full"),
                 ("role", role),
@@ -58,12 +61,6 @@ fn refused(response: &Response, message: &str) {
         response.body
     );
     response.contains(message);
-}
-
-fn version_in(body: &str) -> String {
-    let marker = "name=\"version\" value=\"";
-    let start = body.find(marker).expect("a version field") + marker.len();
-    body[start..start + body[start..].find('"').unwrap()].to_owned()
 }
 
 async fn adopt_and_submit(browser: &Browser, plan: PlanId) {
@@ -142,10 +139,10 @@ both! {
         edit_member(&secretary, hoa, "Trần Thị Kim Hoa", "cell_committee_member", "moi").await.redirects_to(&format!("/orgs/{cell}"));
         assert_eq!(linked(&app, hoa).await.as_deref(), Some("moi"));
         // Moving the member away keeps the link; bringing them back with it is a new grant.
-        secretary.get(&format!("/members/{hoa}/edit")).await.ok();
+        let form = secretary.get(&format!("/members/{hoa}/edit")).await;
         secretary
             .post(&format!("/members/{hoa}/edit"), &[
-                ("full_name", "Trần Thị Kim Hoa"), ("standing", "full"), ("role", "member"), ("login", "moi"),
+                ("version", &version_in(&form.body)), ("full_name", "Trần Thị Kim Hoa"), ("standing", "full"), ("role", "member"), ("login", "moi"),
             ])
             .await
             .redirects_to(&format!("/orgs/{cell}"));

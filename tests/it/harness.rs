@@ -395,3 +395,10 @@ impl TestApp {
             .id
     }
 }
+
+/// The plan (or member, or unit) version a form was drawn from: what a browser sends back.
+pub fn version_in(body: &str) -> String {
+    let marker = "name=\"version\" value=\"";
+    let start = body.find(marker).expect("a version field") + marker.len();
+    body[start..start + body[start..].find('"').unwrap()].to_owned()
+}

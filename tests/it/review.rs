@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 
 use crate::both;
-use crate::harness::{Browser, TestApp};
+use crate::harness::{Browser, TestApp, version_in};
 use chuyende::db::{plans, review};
 use chuyende::domain::org::Year;
 use chuyende::domain::plan::{PlanId, PlanStatus};
@@ -34,12 +34,6 @@ async fn adopt(browser: &Browser, plan: PlanId) {
         )
         .await
         .redirects_to(&format!("/plans/{plan}"));
-}
-
-fn version_in(body: &str) -> String {
-    let marker = "name=\"version\" value=\"";
-    let start = body.find(marker).expect("a version field") + marker.len();
-    body[start..start + body[start..].find('"').unwrap()].to_owned()
 }
 
 both! {

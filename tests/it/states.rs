@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 
 use crate::both;
-use crate::harness::{Browser, TestApp};
+use crate::harness::{Browser, TestApp, version_in};
 use chuyende::db::{members, orgs, plans, review};
 use chuyende::domain::org::Year;
 use chuyende::domain::plan::{PlanId, PlanStatus};
@@ -21,13 +21,6 @@ async fn kindergarten_2022(app: &TestApp) -> PlanId {
 
 async fn status(app: &TestApp, plan: PlanId) -> PlanStatus {
     plans::get(&app.db, plan).await.unwrap().unwrap().status
-}
-
-/// The version a form on the page carries.
-fn version_in(body: &str) -> String {
-    let marker = "name=\"version\" value=\"";
-    let start = body.find(marker).expect("a version field") + marker.len();
-    body[start..start + body[start..].find('"').unwrap()].to_owned()
 }
 
 async fn adopt(browser: &Browser, plan: PlanId) {
