@@ -9,6 +9,7 @@ mod cli;
 mod dashboard;
 mod documents;
 mod forms;
+mod headers;
 mod members;
 mod migrations;
 mod notifications;
