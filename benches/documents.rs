@@ -135,20 +135,37 @@ fn bench_worst(runs: usize) -> anyhow::Result<()> {
     let (plan, cell) = worst();
     let doc = document::plan::build(&plan, &cell);
     let chars = serde_json::to_string(&doc)?.chars().count();
-    println!("\nWorst document: every text at its limit, unbroken ({chars} characters of JSON)\n");
+    println!(
+        "\nWorst document: every text at its limit, unbroken ({chars} characters of JSON); \
+         resident memory before: {}\n",
+        resident()
+    );
     for run in 1..=runs {
         let start = Instant::now();
         let pdf = document::pdf::render(&doc)?;
         println!(
-            "PDF run {run}: {} ms, {} bytes",
+            "PDF run {run}: {} ms, {} bytes; resident memory after it: {}",
             ms(start.elapsed()),
-            pdf.len()
+            pdf.len(),
+            resident()
         );
     }
     let start = Instant::now();
     let docx = document::docx::render(&doc)?;
     println!("DOCX: {} ms, {} bytes", ms(start.elapsed()), docx.len());
     Ok(())
+}
+
+/// The process's resident memory now (Linux), as `/proc` words it.
+fn resident() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix("VmRSS:").map(|kb| kb.trim().to_owned()))
+        })
+        .unwrap_or_else(|| "?".into())
 }
 
 fn main() -> anyhow::Result<()> {
