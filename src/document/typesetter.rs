@@ -111,7 +111,10 @@ mod tests {
             .run(|| std::thread::sleep(Duration::from_millis(600)))
             .await;
         assert!(matches!(slow, Err(RenderError::OverBudget)));
-        assert!(start.elapsed() < Duration::from_millis(500), "answered at the budget");
+        assert!(
+            start.elapsed() < Duration::from_millis(500),
+            "answered at the budget"
+        );
         // The slow render still runs and holds the only permit: the next one cannot start.
         let next = typesetter.run(|| ()).await;
         assert!(matches!(next, Err(RenderError::OverBudget)), "{next:?}");

@@ -126,7 +126,10 @@ fn sessions<S: SessionStore + Clone>(store: S, state: &AppState) -> SessionManag
 }
 
 async fn stylesheet() -> impl IntoResponse {
-    static_file("text/css; charset=utf-8", include_str!("../../static/app.css"))
+    static_file(
+        "text/css; charset=utf-8",
+        include_str!("../../static/app.css"),
+    )
 }
 
 async fn print_stylesheet() -> impl IntoResponse {

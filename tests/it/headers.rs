@@ -116,8 +116,14 @@ async fn crawl(browser: &Browser, limit: usize) -> BTreeSet<String> {
         }
         assert_no_inline_code(&path, &response.body);
         for link in links(&response.body) {
-            let download = [".docx", ".pdf", ".csv"].iter().any(|ext| link.ends_with(ext));
-            if link.starts_with('/') && !link.starts_with("//") && !download && !visited.contains(&link) {
+            let download = [".docx", ".pdf", ".csv"]
+                .iter()
+                .any(|ext| link.ends_with(ext));
+            if link.starts_with('/')
+                && !link.starts_with("//")
+                && !download
+                && !visited.contains(&link)
+            {
                 queue.push_back(link);
             }
         }
@@ -127,13 +133,18 @@ async fn crawl(browser: &Browser, limit: usize) -> BTreeSet<String> {
 
 /// Every tag of the page (askama escapes `<` in text, so each `<` opens one).
 fn tags(body: &str) -> impl Iterator<Item = &str> {
-    body.split('<').skip(1).filter_map(|rest| rest.split_once('>').map(|(tag, _)| tag))
+    body.split('<')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('>').map(|(tag, _)| tag))
 }
 
 fn links(body: &str) -> Vec<String> {
     tags(body)
         .filter(|tag| tag.starts_with("a "))
-        .filter_map(|tag| tag.split_once("href=\"").and_then(|(_, rest)| rest.split_once('"')))
+        .filter_map(|tag| {
+            tag.split_once("href=\"")
+                .and_then(|(_, rest)| rest.split_once('"'))
+        })
         .map(|(href, _)| href.replace("&amp;", "&").replace("&#38;", "&"))
         .map(|href| href.split('#').next().unwrap_or_default().to_owned())
         .filter(|href| !href.is_empty())
@@ -157,7 +168,10 @@ fn assert_no_inline_code(path: &str, body: &str) {
                 "{path}: <{tag}> has an inline {attribute}"
             );
         }
-        assert!(!lower.contains("javascript:"), "{path}: <{tag}> links to script");
+        assert!(
+            !lower.contains("javascript:"),
+            "{path}: <{tag}> links to script"
+        );
     }
 }
 
@@ -169,7 +183,11 @@ async fn hsts_when_cookies_are_secure(backend: Backend) {
     let app = TestApp::start_with(backend, settings).await;
     for path in ["/login", "/khong-co-trang-nay", "/static/app.css"] {
         let (_, headers) = headers_of(&app.browser(), path).await;
-        assert_eq!(header(&headers, "strict-transport-security"), "max-age=31536000", "{path}");
+        assert_eq!(
+            header(&headers, "strict-transport-security"),
+            "max-age=31536000",
+            "{path}"
+        );
         assert_protected(&headers);
     }
 }

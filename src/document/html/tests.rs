@@ -149,5 +149,8 @@ fn hostile_text_is_escaped() {
             format!(r#"<p class="signer">Ký {h}</p>"#),
         ],
     );
-    assert!(STYLESHEET.contains("overflow-wrap: anywhere"), "long words wrap");
+    assert!(
+        STYLESHEET.contains("overflow-wrap: anywhere"),
+        "long words wrap"
+    );
 }
