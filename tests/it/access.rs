@@ -261,6 +261,8 @@ both! {
         let rows = vec![
             get("/healthz", "/healthz".into(), &public, &public),
             get("/static/app.css", "/static/app.css".into(), &public, &public),
+            get("/static/print.css", "/static/print.css".into(), &public, &public),
+            get("/static/print.js", "/static/print.js".into(), &public, &public),
             get("/login", "/login".into(), &public, &public),
             get("/", "/".into(), SIGNED_IN, SIGNED_IN),
             get("/me/work", "/me/work".into(), SIGNED_IN, SIGNED_IN),

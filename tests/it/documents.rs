@@ -61,7 +61,8 @@ both! {
             .contains("Số 01-KH/CB")
             .contains("KẾ HOẠCH")
             .contains("DỰ THẢO")
-            .contains("@page");
+            .contains(r#"<link rel="stylesheet" href="/static/print.css">"#);
+        member.get("/static/print.css").await.ok().contains("@page");
 
         let (status, headers, docx) = bytes(&member, &format!("/plans/{plan}/document.docx")).await;
         assert_eq!(status, StatusCode::OK);
