@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use reqwest::StatusCode;
 
 use crate::both;
-use crate::harness::{Browser, Response, TestApp, version_in};
+use crate::harness::{Browser, Response, TestApp, adopt_and_submit, version_in};
 use chuyende::domain::org::{Abbreviation, OrgDraft, OrgKind, Year};
 use chuyende::domain::plan::PlanId;
 use chuyende::domain::text::Line;
@@ -141,28 +141,6 @@ fn union(a: &[Role], b: &[Role]) -> Vec<Role> {
     let mut all = a.to_vec();
     all.extend(b.iter().filter(|r| !a.contains(r)));
     all
-}
-
-/// The adoption the review tests use: a meeting that adopted the plan unanimously.
-async fn adopt_and_submit(browser: &Browser, plan: PlanId) {
-    browser.get(&format!("/plans/{plan}/adopt")).await.ok();
-    browser
-        .post(
-            &format!("/plans/{plan}/adopt"),
-            &[
-                ("meeting_on", "10/01/2022"),
-                ("present", "8"),
-                ("total", "8"),
-                ("votes_for", "8"),
-                ("votes_against", "0"),
-            ],
-        )
-        .await
-        .redirects_to(&format!("/plans/{plan}"));
-    browser
-        .post(&format!("/plans/{plan}/submit"), &[])
-        .await
-        .redirects_to(&format!("/plans/{plan}"));
 }
 
 async fn sign_in(app: &TestApp, role: Role) -> Browser {

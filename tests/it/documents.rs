@@ -6,17 +6,8 @@ use std::io::Read;
 use reqwest::StatusCode;
 
 use crate::both;
-use crate::harness::{TestApp, version_in};
-use chuyende::db::{plans, review};
-use chuyende::domain::org::Year;
-use chuyende::domain::plan::PlanId;
-
-async fn kindergarten_2022(app: &TestApp) -> PlanId {
-    plans::find(&app.db, app.demo.kindergarten.id, Year::new(2022).unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-}
+use crate::harness::{kindergarten_2022, version_in};
+use chuyende::db::review;
 
 async fn bytes(
     browser: &crate::harness::Browser,

@@ -8,17 +8,10 @@ use std::io::Read;
 use reqwest::StatusCode;
 
 use crate::both;
-use crate::harness::{Browser, TestApp, version_in};
+use crate::harness::{Browser, kindergarten_2022, version_in};
 use chuyende::db::{Db, plans};
 use chuyende::domain::org::Year;
 use chuyende::domain::plan::{PlanId, PlanStatus};
-
-async fn kindergarten_2022(app: &TestApp) -> PlanId {
-    plans::find(&app.db, app.demo.kindergarten.id, Year::new(2022).unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-}
 
 /// Opens the form at `path` and returns the plan version it carries.
 async fn version(browser: &Browser, path: &str) -> String {

@@ -4,22 +4,12 @@
 use reqwest::StatusCode;
 
 use crate::both;
-use crate::harness::{Browser, Response, TestApp, version_in};
+use crate::harness::{
+    Browser, Response, TestApp, adopt_and_submit, kindergarten_2022, status, version_in,
+};
 use chuyende::db::{members, plans};
 use chuyende::domain::member::MemberId;
-use chuyende::domain::org::Year;
 use chuyende::domain::plan::{PlanId, PlanStatus};
-
-async fn kindergarten_2022(app: &TestApp) -> PlanId {
-    plans::find(&app.db, app.demo.kindergarten.id, Year::new(2022).unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-}
-
-async fn status(app: &TestApp, plan: PlanId) -> PlanStatus {
-    plans::get(&app.db, plan).await.unwrap().unwrap().status
-}
 
 /// Saves a member's edit form as its page would send it.
 async fn edit_member(
@@ -61,28 +51,6 @@ fn refused(response: &Response, message: &str) {
         response.body
     );
     response.contains(message);
-}
-
-async fn adopt_and_submit(browser: &Browser, plan: PlanId) {
-    browser.get(&format!("/plans/{plan}/adopt")).await.ok();
-    browser
-        .post(
-            &format!("/plans/{plan}/adopt"),
-            &[
-                ("meeting_on", "10/01/2022"),
-                ("present", "8"),
-                ("total", "8"),
-                ("votes_for", "8"),
-                ("votes_against", "0"),
-            ],
-        )
-        .await
-        .redirects_to(&format!("/plans/{plan}"));
-    browser.get(&format!("/plans/{plan}")).await.ok();
-    browser
-        .post(&format!("/plans/{plan}/submit"), &[])
-        .await
-        .redirects_to(&format!("/plans/{plan}"));
 }
 
 const NOT_ABOVE: &str =

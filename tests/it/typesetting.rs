@@ -5,18 +5,8 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
-use crate::harness::{Backend, TestApp};
+use crate::harness::{Backend, TestApp, kindergarten_2022};
 use chuyende::Settings;
-use chuyende::db::plans;
-use chuyende::domain::org::Year;
-use chuyende::domain::plan::PlanId;
-
-async fn kindergarten_2022(app: &TestApp) -> PlanId {
-    plans::find(&app.db, app.demo.kindergarten.id, Year::new(2022).unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-}
 
 async fn a_pdf_over_its_time_budget_gets_a_page_saying_so(backend: Backend) {
     let settings = Settings {
