@@ -9,7 +9,7 @@ use chuyende::config::Throttle;
 use chuyende::db::Db;
 
 use crate::both;
-use crate::harness::{Backend, TestApp};
+use crate::harness::{Backend, TestApp, join_all};
 
 const WRONG: &str = "Tên đăng nhập hoặc mật khẩu không đúng.";
 
@@ -361,20 +361,6 @@ async fn sessions_end_after_their_maximum_age_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_end_after_their_maximum_age_postgres() {
     sessions_end_after_their_maximum_age(Backend::Postgres).await;
-}
-
-/// Runs the futures concurrently on the runtime's workers.
-async fn join_all<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
-where
-    F: std::future::Future + Send + 'static,
-    F::Output: Send + 'static,
-{
-    let handles: Vec<_> = futures.map(tokio::spawn).collect();
-    let mut outputs = Vec::new();
-    for handle in handles {
-        outputs.push(handle.await.unwrap());
-    }
-    outputs
 }
 
 async fn failures_of(app: &TestApp, login: &str) -> i64 {

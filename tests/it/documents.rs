@@ -1,12 +1,10 @@
 //! The official documents over HTTP: who may download them, what the files are, and that a
 //! submitted revision's files never change.
 
-use std::io::Read;
-
 use reqwest::StatusCode;
 
 use crate::both;
-use crate::harness::{kindergarten_2022, version_in};
+use crate::harness::{docx_document_xml, kindergarten_2022, version_in};
 use chuyende::db::review;
 
 async fn bytes(
@@ -22,17 +20,6 @@ async fn bytes(
     let status = response.status();
     let headers = response.headers().clone();
     (status, headers, response.bytes().await.unwrap().to_vec())
-}
-
-fn docx_document_xml(file: &[u8]) -> String {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(file)).expect("a zip file");
-    let mut xml = String::new();
-    archive
-        .by_name("word/document.xml")
-        .unwrap()
-        .read_to_string(&mut xml)
-        .unwrap();
-    xml
 }
 
 fn pdf_text(file: &[u8]) -> String {

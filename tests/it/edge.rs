@@ -3,12 +3,10 @@
 //! sent twice counts once; every text field has a limit, with a message that names it, and the
 //! databases keep the same limits as a last line.
 
-use std::io::Read;
-
 use reqwest::StatusCode;
 
 use crate::both;
-use crate::harness::{Browser, kindergarten_2022, version_in};
+use crate::harness::{Browser, docx_document_xml, kindergarten_2022, version_in};
 use chuyende::db::{Db, plans};
 use chuyende::domain::org::Year;
 use chuyende::domain::plan::{PlanId, PlanStatus};
@@ -35,15 +33,7 @@ async fn docx_xml(browser: &Browser, plan: PlanId) -> String {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    let bytes = response.bytes().await.unwrap();
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip file");
-    let mut xml = String::new();
-    archive
-        .by_name("word/document.xml")
-        .unwrap()
-        .read_to_string(&mut xml)
-        .unwrap();
-    xml
+    docx_document_xml(&response.bytes().await.unwrap())
 }
 
 /// Runs one statement with one text parameter on whichever database the app has.

@@ -454,3 +454,30 @@ pub async fn adopt_and_submit(browser: &Browser, plan: chuyende::domain::plan::P
         .await
         .redirects_to(&format!("/plans/{plan}"));
 }
+
+/// Runs the futures concurrently on the runtime's workers.
+pub async fn join_all<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut outputs = Vec::new();
+    for handle in handles {
+        outputs.push(handle.await.unwrap());
+    }
+    outputs
+}
+
+/// The body of a DOCX file: `word/document.xml`.
+pub fn docx_document_xml(file: &[u8]) -> String {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(file)).expect("a zip file");
+    let mut xml = String::new();
+    archive
+        .by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml
+}

@@ -3,6 +3,7 @@
 use reqwest::StatusCode;
 
 use crate::both;
+use crate::harness::join_all;
 use chuyende::db::members;
 
 both! {
@@ -242,22 +243,8 @@ both! {
                     .status
             }
         });
-        let statuses = futures_join_all(posts).await;
+        let statuses = join_all(posts).await;
         assert!(statuses.iter().all(|s| *s == StatusCode::SEE_OTHER), "{statuses:?}");
         assert_eq!(members::list(&app.db, cell).await.unwrap().len(), before + 45);
     }
-}
-
-/// Runs the futures concurrently on the runtime's workers.
-async fn futures_join_all<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
-where
-    F: std::future::Future + Send + 'static,
-    F::Output: Send + 'static,
-{
-    let handles: Vec<_> = futures.map(tokio::spawn).collect();
-    let mut outputs = Vec::new();
-    for handle in handles {
-        outputs.push(handle.await.unwrap());
-    }
-    outputs
 }
