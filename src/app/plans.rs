@@ -180,7 +180,7 @@ pub async fn save_part(
 }
 
 /// [`save_part`] inside `tx`; a refusal leaves `tx` to be dropped (rolled back).
-async fn save_in(
+pub(super) async fn save_in(
     tx: &mut Tx,
     ctx: Ctx<'_>,
     by: Option<UserId>,
@@ -189,7 +189,9 @@ async fn save_in(
     edit: &Edit,
 ) -> Result<Saved> {
     let before = match edit {
-        Edit::UpdateTopic(topic) => plans::topic_assigned(tx, topic.id).await?,
+        Edit::UpdateTopic(topic) | Edit::TopicDates { topic, .. } => {
+            plans::topic_assigned(tx, topic.id).await?
+        }
         _ => Assigned::default(),
     };
     let written: Written = match plans::save(tx, plan, version, edit, by).await {

@@ -21,6 +21,7 @@ mod plans;
 mod review;
 mod routes;
 mod scope;
+mod sessions;
 mod work;
 
 use std::time::Duration;
@@ -59,6 +60,7 @@ fn routes() -> routes::Routes {
         .merge(members::routes())
         .merge(plans::routes())
         .merge(review::routes())
+        .merge(sessions::routes())
         .merge(documents::routes())
         .merge(dashboard::routes())
         .merge(notifications::routes())

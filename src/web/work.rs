@@ -1,4 +1,5 @@
-//! "Việc của tôi": every step and topic assigned to the signed-in member, nearest first.
+//! "Việc của tôi": the coming sessions of the member's cells, and every step and topic
+//! assigned to the signed-in member, nearest first.
 
 use crate::web::routes::Routes;
 use askama::Template;
@@ -12,6 +13,7 @@ use super::form::render;
 use super::page::Page;
 use crate::AppState;
 use crate::app::plans::{self, WorkRow};
+use crate::app::sessions::{self, Upcoming};
 
 pub fn routes() -> Routes {
     Routes::new().route("/me/work", get(show))
@@ -30,6 +32,7 @@ struct WorkPage {
     open: Vec<Item>,
     done: Vec<Item>,
     today: String,
+    sessions: Vec<Upcoming>,
 }
 
 pub async fn show(State(state): State<AppState>, auth: Auth) -> Result<Response, AppError> {
@@ -60,6 +63,7 @@ pub async fn show(State(state): State<AppState>, auth: Auth) -> Result<Response,
         .partition(|item| item.row.done_on.is_some());
     render(&WorkPage {
         page: auth.page("Việc của tôi"),
+        sessions: sessions::upcoming_for_user(&state.db, auth.actor.user.id, today).await?,
         open,
         done,
         today: today.format("%d/%m/%Y").to_string(),

@@ -30,6 +30,7 @@ use crate::domain::org::{Org, OrgId, Year};
 use crate::domain::plan::{Plan, PlanId, TopicId};
 use crate::domain::plan_check::Finding;
 use crate::domain::plan_edit::Change;
+use crate::domain::session::Session;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -55,6 +56,8 @@ struct ShowPage {
     revisions: Vec<RevisionEntry>,
     mandated: Vec<Mandated>,
     can_review: bool,
+    /// The topics' scheduled sessions.
+    sessions: Vec<Session>,
 }
 
 impl ShowPage {
@@ -85,6 +88,10 @@ impl ShowPage {
 
     fn is_cell(&self) -> bool {
         self.cell.is_cell()
+    }
+
+    fn session_of(&self, topic: &TopicId) -> Option<&Session> {
+        self.sessions.iter().find(|s| s.topic_id == *topic)
     }
 
     fn has_pending_mandates(&self) -> bool {
@@ -124,6 +131,7 @@ pub async fn show(
         comments: app::review::comments(&state.db, id).await?,
         revisions: app::review::revisions(&state.db, id).await?,
         mandated,
+        sessions: app::sessions::open_of_plan(&state.db, id).await?,
         findings: app::plans::findings(ctx, &plan, &cell).await?,
         history: app::plans::history(&state.db, id).await?,
         date_line,
