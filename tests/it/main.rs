@@ -16,3 +16,4 @@ mod notifications;
 mod orgs;
 mod plans;
 mod review;
+mod sessions;
