@@ -8,7 +8,7 @@ CREATE TABLE topic_sessions (
     -- Minutes after midnight, local time.
     start_minute INTEGER NOT NULL CHECK (start_minute BETWEEN 0 AND 1439),
     duration_minutes INTEGER NOT NULL CHECK (duration_minutes BETWEEN 30 AND 480),
-    venue TEXT NOT NULL,
+    venue TEXT NOT NULL CHECK (length(venue) <= 200),
     chair_member_id INTEGER REFERENCES members (id),
     minute_taker_member_id INTEGER REFERENCES members (id),
     -- Held in one sitting with the regular monthly meeting.
@@ -19,7 +19,7 @@ CREATE TABLE topic_sessions (
     updated_at TEXT NOT NULL,
     cancelled_at TEXT,
     cancelled_by INTEGER REFERENCES users (id),
-    cancel_reason TEXT
+    cancel_reason TEXT CHECK (length(cancel_reason) <= 1000)
 );
 CREATE UNIQUE INDEX topic_sessions_open ON topic_sessions (topic_id) WHERE cancelled_at IS NULL;
 CREATE INDEX topic_sessions_day ON topic_sessions (held_on);

@@ -2,7 +2,7 @@
 
 use super::Invalid;
 use super::org::OrgId;
-use super::text::{Line, LineError, canonical, fold};
+use super::text::{Line, LineError, canonical, fold, limit};
 
 super::id_type!(
     /// A member record's id (one person in one cell).
@@ -137,12 +137,10 @@ pub struct MemberDraft {
     pub email: Option<Email>,
 }
 
-pub const NAME_MAX: usize = 100;
-
 pub fn parse_full_name(input: &str) -> Result<Line, Invalid> {
-    Line::read(input, NAME_MAX).map_err(|e| match e {
+    Line::read(input, limit::NAME).map_err(|e| match e {
         LineError::Empty => Invalid("Vui lòng nhập họ và tên."),
-        _ => Invalid("Họ và tên không hợp lệ (một dòng, tối đa 100 ký tự)."),
+        _ => Invalid("Họ và tên không hợp lệ (một dòng, tối đa 200 ký tự)."),
     })
 }
 
@@ -179,7 +177,7 @@ impl Phone {
         let allowed = text
             .chars()
             .all(|c| c.is_ascii_digit() || " .-+()".contains(c));
-        if allowed && (8..=15).contains(&digits) {
+        if allowed && (8..=15).contains(&digits) && text.chars().count() <= limit::SHORT {
             Ok(Some(Self(text)))
         } else {
             Err(Invalid("Số điện thoại không hợp lệ (ví dụ 0912 345 678)."))

@@ -4,7 +4,7 @@
 
 use super::Invalid;
 use super::member::{BirthYear, CellRole, Email, MemberDraft, Phone, Standing, parse_full_name};
-use super::text::fold;
+use super::text::{clean, fold};
 
 /// The columns we understand, each with the header spellings that name it (folded).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,9 +65,19 @@ pub const MAX_ROWS: usize = 2000;
 
 /// Parses the file; `Err` is a problem with the whole file, shown above the form.
 pub fn parse(bytes: &[u8], current_year: i32) -> Result<Import, Invalid> {
+    read(&decode(bytes)?, current_year)
+}
+
+/// The file's text as every other text that comes in ([`clean`]), without a byte order mark.
+pub fn decode(bytes: &[u8]) -> Result<String, Invalid> {
     let text = std::str::from_utf8(bytes)
         .map_err(|_| Invalid("Tệp không phải văn bản UTF-8. Hãy lưu lại dưới dạng “CSV UTF-8”."))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    Ok(clean(text).into_owned())
+}
+
+/// Parses the text of a file that [`decode`] read.
+pub fn read(text: &str, current_year: i32) -> Result<Import, Invalid> {
     let header_line = text.lines().next().unwrap_or("");
     let delimiter = if header_line.matches(';').count() > header_line.matches(',').count() {
         b';'
@@ -201,6 +211,14 @@ mod tests {
         assert!(!import.is_valid());
         assert_eq!(import.rows[1].line, 3);
         assert_eq!(import.rows[1].result.as_ref().unwrap_err().len(), 2);
+    }
+
+    #[test]
+    fn drops_nul_and_non_characters() {
+        let file = "Họ và tên,Điện thoại\nNguye\u{302}\u{303}n\u{0} Va\u{306}n\u{ffff} A,0912\u{7} 345 678\n";
+        let drafts = parse(file.as_bytes(), 2026).unwrap().drafts().unwrap();
+        assert_eq!(drafts[0].full_name.as_str(), "Nguyễn Văn A");
+        assert_eq!(drafts[0].phone.as_ref().unwrap().as_str(), "0912 345 678");
     }
 
     #[test]

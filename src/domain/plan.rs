@@ -6,7 +6,7 @@ use super::Invalid;
 use super::calendar::{Due, Quarter};
 use super::member::MemberId;
 use super::org::{OrgId, Year};
-use super::text::canonical;
+use super::text::{canonical, limit};
 
 super::id_type!(
     /// A plan's id.
@@ -603,9 +603,9 @@ pub fn paragraphs(input: &str) -> Result<Vec<String>, Invalid> {
         })
         .filter(|line| !line.is_empty())
         .collect();
-    if list.len() > 100 || list.iter().any(|p| p.chars().count() > 5000) {
+    if list.len() > 100 || list.iter().any(|p| p.chars().count() > limit::PARAGRAPH) {
         return Err(Invalid(
-            "Nội dung quá dài (tối đa 100 đoạn, mỗi đoạn 5000 ký tự).",
+            "Nội dung quá dài (tối đa 100 đoạn, mỗi đoạn 10.000 ký tự).",
         ));
     }
     Ok(list)

@@ -9,17 +9,17 @@ use super::calendar::{parse_date, short_date};
 use super::member::{CellRole, Member, MemberId};
 use super::org::Year;
 use super::plan::Assignee;
-use super::text::{Line, LineError};
+use super::text::{Line, LineError, limit, within};
 
 super::id_type!(
     /// A session's id.
     SessionId
 );
 
-/// Longest venue, in characters ("Hội trường UBND xã Định An, ấp Định Thành …").
-pub const VENUE_MAX: usize = 300;
-/// Longest reason given for cancelling.
-pub const REASON_MAX: usize = 1000;
+/// Longest venue, in characters: a place's name.
+pub const VENUE_MAX: usize = limit::NAME;
+/// Longest reason given for cancelling: a line, like a step's note.
+pub const REASON_MAX: usize = limit::TITLE;
 /// Shortest and longest expected duration, in minutes: a session is a sitting, not a day.
 pub const DURATION_MIN: u16 = 30;
 pub const DURATION_MAX: u16 = 480;
@@ -136,7 +136,7 @@ pub struct SessionInput {
 }
 
 /// Why a form is not a [`SessionDraft`]: one message per field, under the field's name.
-pub type FieldMessages = Vec<(&'static str, Invalid)>;
+pub type FieldMessages = Vec<(&'static str, String)>;
 
 /// What parsing needs to know besides the input.
 #[derive(Debug, Clone, Copy)]
@@ -186,67 +186,64 @@ impl SessionInput {
 
     pub fn parse(&self, bounds: Bounds) -> Result<SessionDraft, FieldMessages> {
         let mut errors: FieldMessages = Vec::new();
+        let mut refuse = |field: &'static str, message: &str| errors.push((field, message.into()));
         let date = match parse_date(&self.date) {
             Ok(Some(date)) if bounds.new && date < bounds.today => {
-                errors.push((
+                refuse(
                     "date",
-                    Invalid("Ngày sinh hoạt đã qua; vui lòng chọn hôm nay hoặc một ngày sắp tới."),
-                ));
+                    "Ngày sinh hoạt đã qua; vui lòng chọn hôm nay hoặc một ngày sắp tới.",
+                );
                 None
             }
             Ok(Some(date)) if date.year() != bounds.year.get() => {
-                errors.push((
-                    "date",
-                    Invalid("Ngày sinh hoạt phải trong năm của kế hoạch."),
-                ));
+                refuse("date", "Ngày sinh hoạt phải trong năm của kế hoạch.");
                 None
             }
             Ok(Some(date)) => Some(date),
             Ok(None) => {
-                errors.push((
-                    "date",
-                    Invalid("Vui lòng nhập ngày sinh hoạt (ví dụ 15/06/2026)."),
-                ));
+                refuse("date", "Vui lòng nhập ngày sinh hoạt (ví dụ 15/06/2026).");
                 None
             }
             Err(invalid) => {
-                errors.push(("date", invalid));
+                refuse("date", invalid.0);
                 None
             }
         };
         let start = StartTime::parse(&self.start)
-            .map_err(|e| errors.push(("start", e)))
+            .map_err(|e| refuse("start", e.0))
             .ok();
         let duration = parse_duration(&self.duration)
-            .map_err(|e| errors.push(("duration", e)))
+            .map_err(|e| refuse("duration", e.0))
             .ok();
-        let venue = Line::read(&self.venue, VENUE_MAX)
-            .map_err(|e| {
-                errors.push((
-                    "venue",
-                    match e {
-                        LineError::Empty => Invalid("Vui lòng nhập địa điểm sinh hoạt."),
-                        LineError::TooLong => Invalid("Địa điểm quá dài (tối đa 300 ký tự)."),
-                        LineError::Multiline => Invalid("Địa điểm chỉ được có một dòng."),
-                    },
-                ))
-            })
-            .ok();
+        let venue = match Line::read(&self.venue, VENUE_MAX) {
+            Ok(venue) => Some(venue),
+            Err(LineError::TooLong) => {
+                let too_long = within(&self.venue, VENUE_MAX).err();
+                let detail = too_long.map(|t| t.to_string()).unwrap_or_default();
+                refuse("venue", &format!("Địa điểm quá dài. {detail}"));
+                None
+            }
+            Err(LineError::Multiline) => {
+                refuse("venue", "Địa điểm chỉ được có một dòng.");
+                None
+            }
+            Err(LineError::Empty) => {
+                refuse("venue", "Vui lòng nhập địa điểm sinh hoạt.");
+                None
+            }
+        };
         let chair = match self.chair.trim() {
             "" => match secretary(bounds.members) {
                 Some(secretary) => Some(Some(assignee(secretary))),
                 None => {
-                    errors.push(("chair", Invalid("Vui lòng chọn người chủ trì.")));
+                    refuse("chair", "Vui lòng chọn người chủ trì.");
                     None
                 }
             },
             id => match member(bounds.members, id) {
                 Some(m) => Some(Some(assignee(m))),
                 None => {
-                    errors.push((
-                        "chair",
-                        Invalid("Người chủ trì phải là đảng viên của chi bộ."),
-                    ));
+                    refuse("chair", "Người chủ trì phải là đảng viên của chi bộ.");
                     None
                 }
             },
@@ -256,10 +253,10 @@ impl SessionInput {
             id => match member(bounds.members, id) {
                 Some(m) => Some(Some(assignee(m))),
                 None => {
-                    errors.push((
+                    refuse(
                         "minute_taker",
-                        Invalid("Người ghi biên bản phải là đảng viên của chi bộ."),
-                    ));
+                        "Người ghi biên bản phải là đảng viên của chi bộ.",
+                    );
                     None
                 }
             },
@@ -319,14 +316,12 @@ fn assignee(member: &Member) -> Assignee {
 }
 
 /// The reason for cancelling: required, one paragraph, bounded.
-pub fn parse_reason(input: &str) -> Result<String, Invalid> {
+pub fn parse_reason(input: &str) -> Result<String, String> {
     let text = super::text::canonical(input);
     if text.is_empty() {
-        return Err(Invalid("Vui lòng ghi lý do hủy buổi sinh hoạt."));
+        return Err("Vui lòng ghi lý do hủy buổi sinh hoạt.".into());
     }
-    if text.chars().count() > REASON_MAX {
-        return Err(Invalid("Lý do quá dài (tối đa 1000 ký tự)."));
-    }
+    within(&text, REASON_MAX).map_err(|too_long| format!("Lý do quá dài. {too_long}"))?;
     Ok(text)
 }
 
@@ -593,7 +588,7 @@ mod tests {
                 "minute_taker"
             ]
         );
-        assert!(errors[0].1.0.contains("đã qua"));
+        assert!(errors[0].1.contains("đã qua"));
 
         let long = SessionInput {
             venue: "x".repeat(VENUE_MAX + 1),

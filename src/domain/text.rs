@@ -1,20 +1,112 @@
-//! Text as users type it, made canonical: Unicode NFC, surrounding whitespace removed.
+//! Text as users type it, made canonical: Unicode NFC, line breaks `\n`, no control or
+//! non-characters, surrounding whitespace removed; and how long each kind of text may be.
+
+use std::borrow::Cow;
 
 use unicode_normalization::UnicodeNormalization;
 
 use super::Invalid;
 
-/// NFC-normalises and trims. Every piece of user text passes through here before it is stored,
-/// so that "Nguyễn" typed with combining marks and with precomposed letters is the same name.
-pub fn canonical(input: &str) -> String {
-    let trimmed = input.trim();
-    if unicode_normalization::is_nfc_quick(trimmed.chars())
-        == unicode_normalization::IsNormalized::Yes
+/// How many characters each kind of text may hold: enough for its purpose, small enough that
+/// no field can carry a megabyte into a plan, its revisions and its documents. The web edge
+/// refuses longer input with [`TooLong`]'s message; the databases keep a matching CHECK.
+pub mod limit {
+    /// A code-like value: a document number, a telephone number, a date, a year, a count.
+    pub const SHORT: usize = 50;
+    /// An e-mail address (RFC 5321's bound).
+    pub const EMAIL: usize = 254;
+    /// A name: a person, a unit, a place, a group, a step of a timeline, a login.
+    pub const NAME: usize = 200;
+    /// A title or a subject, one line: a topic's title, a plan's or a document's subject, a
+    /// recipient, a deadline, a step's note.
+    pub const TITLE: usize = 1_000;
+    /// One paragraph: a topic's content, a comment, a lead-in.
+    pub const PARAGRAPH: usize = 10_000;
+    /// A text area of several paragraphs (a section of the plan), as typed.
+    pub const SECTION: usize = 20_000;
+}
+
+/// Makes text as it arrives from outside (a form, a query string, a file) what both databases
+/// and every document format can hold: `\r\n` and `\r` become `\n`; NUL and the other C0
+/// controls except `\n` and `\t`, DEL, the C1 controls and the Unicode non-characters (U+FDD0–
+/// U+FDEF and U+xFFFE, U+xFFFF in every plane; Word refuses a file that has one) are dropped;
+/// the rest is NFC. Nothing else changes, so it can run once at the edge on every value.
+pub fn clean(input: &str) -> Cow<'_, str> {
+    let unwanted = |c: char| c == '\r' || is_dropped(c);
+    if !input.contains(unwanted)
+        && unicode_normalization::is_nfc_quick(input.chars())
+            == unicode_normalization::IsNormalized::Yes
     {
-        trimmed.to_owned()
-    } else {
-        trimmed.nfc().collect()
+        return Cow::Borrowed(input);
     }
+    let mut kept = String::with_capacity(input.len());
+    let mut chars = input.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                kept.push('\n');
+            }
+            c if is_dropped(c) => {}
+            c => kept.push(c),
+        }
+    }
+    Cow::Owned(kept.nfc().collect())
+}
+
+/// A control character other than newline and tab, or a non-character.
+fn is_dropped(c: char) -> bool {
+    let code = u32::from(c);
+    (c.is_control() && c != '\n' && c != '\t' && c != '\r')
+        || (0xFDD0..=0xFDEF).contains(&code)
+        || code & 0xFFFE == 0xFFFE
+}
+
+/// [`clean`], trimmed. Every piece of user text passes through here before it is stored, so
+/// that "Nguyễn" typed with combining marks and with precomposed letters is the same name.
+pub fn canonical(input: &str) -> String {
+    clean(input).trim().to_owned()
+}
+
+/// Text longer than its field allows: how long it may be and how long it is, in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLong {
+    pub max: usize,
+    pub got: usize,
+}
+
+impl std::fmt::Display for TooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Tối đa {} ký tự; đồng chí đã nhập {}.",
+            grouped(self.max),
+            grouped(self.got)
+        )
+    }
+}
+
+/// `input` as it will be stored (canonical) if that fits in `max` characters.
+pub fn within(input: &str, max: usize) -> Result<(), TooLong> {
+    let got = canonical(input).chars().count();
+    if got > max {
+        Err(TooLong { max, got })
+    } else {
+        Ok(())
+    }
+}
+
+/// A count with Vietnamese thousands separators: 1.000.000.
+pub fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(digit);
+    }
+    out
 }
 
 /// Required one-line text of bounded length (a name, a title).
@@ -100,6 +192,42 @@ mod tests {
     fn canonical_composes_and_trims() {
         let decomposed = "  Nguye\u{302}\u{303}n ";
         assert_eq!(canonical(decomposed), "Nguyễn");
+    }
+
+    #[test]
+    fn clean_drops_controls_and_non_characters_and_composes() {
+        assert_eq!(
+            clean("a\u{0}b\u{7}c\u{1b}d\u{7f}e\u{85}f\u{9f}g"),
+            "abcdefg"
+        );
+        assert_eq!(clean("một\r\nhai\rba\n\tbốn"), "một\nhai\nba\n\tbốn");
+        assert_eq!(
+            clean("x\u{fffe}\u{ffff}\u{fdd0}\u{fdef}\u{1fffe}\u{10ffff}\u{fdcf}y"),
+            "x\u{fdcf}y"
+        );
+        assert_eq!(clean("Nguye\u{302}\u{303}n"), "Nguyễn");
+        // Right-to-left marks, emoji and the private use area are text: kept.
+        let kept = "\u{202e}abc \u{1f600} \u{e000} \u{fffd}";
+        assert!(matches!(clean(kept), Cow::Borrowed(text) if text == kept));
+    }
+
+    #[test]
+    fn too_long_names_the_limit_and_the_count() {
+        assert_eq!(within(&"a".repeat(200), limit::NAME), Ok(()));
+        assert_eq!(
+            within(&"ộ".repeat(1_000_000), limit::NAME)
+                .unwrap_err()
+                .to_string(),
+            "Tối đa 200 ký tự; đồng chí đã nhập 1.000.000."
+        );
+        // Counted as stored: composed, trimmed, without what `clean` drops.
+        assert_eq!(
+            within(&format!("  {}\u{0}  ", "o\u{302}".repeat(200)), 200),
+            Ok(())
+        );
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1.000");
+        assert_eq!(grouped(10_000), "10.000");
     }
 
     #[test]

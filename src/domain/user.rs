@@ -1,7 +1,7 @@
 //! Login accounts.
 
 use super::Invalid;
-use super::text::canonical;
+use super::text::{canonical, clean};
 
 super::id_type!(
     /// An account's id.
@@ -41,16 +41,20 @@ pub struct Password(String);
 
 impl Password {
     pub const MIN_CHARS: usize = 8;
+    pub const MAX_CHARS: usize = 256;
 
+    /// Made [`clean`] like all text, so a password typed in a browser and at the command line
+    /// hashes the same.
     pub fn parse(input: &str) -> Result<Self, Invalid> {
+        let input = clean(input);
         let count = input.chars().count();
         if count < Self::MIN_CHARS {
             return Err(Invalid("Mật khẩu cần ít nhất 8 ký tự."));
         }
-        if count > 256 {
+        if count > Self::MAX_CHARS {
             return Err(Invalid("Mật khẩu quá dài (tối đa 256 ký tự)."));
         }
-        Ok(Self(input.to_owned()))
+        Ok(Self(input.into_owned()))
     }
 
     pub fn expose(&self) -> &str {

@@ -1,10 +1,10 @@
 //! System administration: accounts, passwords, and who reviews for which committee.
 
-use super::extract::Form;
 use super::extract::Path;
+use super::extract::{Form, Query};
 use crate::web::routes::Routes;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -20,7 +20,7 @@ use crate::domain::Invalid;
 use crate::domain::access::Actor;
 use crate::domain::member::Email;
 use crate::domain::org::{OrgId, OrgKind};
-use crate::domain::text::Line;
+use crate::domain::text::{Line, limit};
 use crate::domain::user::{Login, Password, User, UserId};
 
 pub fn routes() -> Routes {
@@ -61,7 +61,9 @@ pub async fn users(
     Query(query): Query<SearchQuery>,
 ) -> Result<Response, AppError> {
     admin_only(&auth)?;
-    let users = users::list(&state.db, query.q.trim(), 200).await?;
+    // A search is not stored: a longer one is cut to the longest name, not refused.
+    let q: String = query.q.trim().chars().take(limit::NAME).collect();
+    let users = users::list(&state.db, &q, 200).await?;
     render(&UsersPage {
         page: auth.page("Tài khoản").crumb("/admin/users", "Tài khoản"),
         q: query.q,
@@ -107,8 +109,10 @@ pub async fn create_user(
 ) -> Result<Response, AppError> {
     admin_only(&auth)?;
     let mut errors = FieldErrors::default();
-    let login = errors.check("login", Login::parse(&form.login));
-    let name = errors.check("full_name", Line::parse(&form.full_name, 100));
+    let login = errors.text("login", &form.login, limit::NAME, Login::parse);
+    let name = errors.text("full_name", &form.full_name, limit::NAME, |text| {
+        Line::parse(text, limit::NAME)
+    });
     let secret = errors.check("password", Password::parse(&form.password));
     if let (Some(login), Some(name), Some(secret)) = (login, name, secret) {
         let hash = users::hash(&secret).await?;
@@ -230,13 +234,15 @@ pub async fn add_review(
     admin_only(&auth)?;
     users::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let mut errors = FieldErrors::default();
-    let committee = match form
-        .committee
-        .trim()
-        .trim_start_matches('#')
-        .parse::<OrgId>()
-    {
-        Ok(org_id) => match orgs::get(&state.db, org_id).await? {
+    let number = errors.text("committee", &form.committee, limit::SHORT, |text| {
+        text.trim()
+            .trim_start_matches('#')
+            .parse::<OrgId>()
+            .map_err(|_| Invalid("Vui lòng nhập mã số của đảng bộ (ghi trên trang của đảng bộ)."))
+    });
+    let committee = match number {
+        None => None,
+        Some(org_id) => match orgs::get(&state.db, org_id).await? {
             Some(org) if org.kind == OrgKind::Committee => Some(org),
             Some(_) => {
                 errors.add(
@@ -250,13 +256,6 @@ pub async fn add_review(
                 None
             }
         },
-        Err(_) => {
-            errors.add(
-                "committee",
-                "Vui lòng nhập mã số của đảng bộ (ghi trên trang của đảng bộ).",
-            );
-            None
-        }
     };
     let Some(committee) = committee else {
         return user_page(&state, &auth, id, errors, form.committee).await;
@@ -292,8 +291,9 @@ pub async fn set_email(
     Form(form): Form<EmailForm>,
 ) -> Result<Response, AppError> {
     admin_only(&auth)?;
-    match Email::parse_optional(&form.email) {
-        Ok(email) => {
+    let mut errors = FieldErrors::default();
+    match errors.text("email", &form.email, limit::EMAIL, Email::parse_optional) {
+        Some(email) => {
             if !notifications::set_account_email(&state.db, id, email.as_ref(), auth.user_id())
                 .await?
             {
@@ -306,12 +306,10 @@ pub async fn set_email(
             .await?;
             Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
         }
-        Err(Invalid(message)) => {
+        None => {
             let account = users::actor(&state.db, id)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            let mut errors = FieldErrors::default();
-            errors.add("email", message);
             rejected(&UserPage {
                 page: auth
                     .page(account.user.full_name.clone())

@@ -10,6 +10,7 @@ use super::AppError;
 use crate::app::plans::Refusal;
 use crate::domain::Invalid;
 use crate::domain::plan_edit::Change;
+use crate::domain::text::{canonical, within};
 
 /// Messages keyed by form field name, shown beside the field.
 #[derive(Debug, Clone, Default)]
@@ -29,6 +30,30 @@ impl FieldErrors {
                 None
             }
         }
+    }
+
+    /// Parses a text field with `parse` if it fits in `max` characters ([`crate::domain::text::limit`]);
+    /// longer, the field gets the message that names the limit and the count, and `parse` is
+    /// not run on it.
+    pub fn text<T>(
+        &mut self,
+        field: impl Into<String>,
+        input: &str,
+        max: usize,
+        parse: impl FnOnce(&str) -> Result<T, Invalid>,
+    ) -> Option<T> {
+        match within(input, max) {
+            Ok(()) => self.check(field, parse(input)),
+            Err(too_long) => {
+                self.add(field, too_long.to_string());
+                None
+            }
+        }
+    }
+
+    /// A free text field of at most `max` characters, canonical; possibly empty.
+    pub fn free(&mut self, field: impl Into<String>, input: &str, max: usize) -> Option<String> {
+        self.text(field, input, max, |text| Ok(canonical(text)))
     }
 
     pub fn get(&self, field: &str) -> Option<&str> {

@@ -22,6 +22,7 @@ use crate::domain::member::{
 };
 use crate::domain::member_import::{self, Import};
 use crate::domain::org::{Org, OrgId};
+use crate::domain::text::limit;
 use crate::domain::user::Login;
 
 pub fn routes() -> Routes {
@@ -70,15 +71,14 @@ pub struct MemberForm {
 
 impl MemberForm {
     fn parse(&self, errors: &mut FieldErrors) -> Option<MemberDraft> {
-        let full_name = errors.check("full_name", parse_full_name(&self.full_name));
+        let full_name = errors.text("full_name", &self.full_name, limit::NAME, parse_full_name);
         let standing = errors.check("standing", Standing::parse(&self.standing));
         let role = errors.check("role", CellRole::parse(&self.role));
-        let birth_year = errors.check(
-            "birth_year",
-            BirthYear::parse_optional(&self.birth_year, current_year()),
-        );
-        let phone = errors.check("phone", Phone::parse_optional(&self.phone));
-        let email = errors.check("email", Email::parse_optional(&self.email));
+        let birth_year = errors.text("birth_year", &self.birth_year, limit::SHORT, |text| {
+            BirthYear::parse_optional(text, current_year())
+        });
+        let phone = errors.text("phone", &self.phone, limit::SHORT, Phone::parse_optional);
+        let email = errors.text("email", &self.email, limit::EMAIL, Email::parse_optional);
         Some(MemberDraft {
             full_name: full_name?,
             standing: standing?,
@@ -229,7 +229,7 @@ pub async fn update(
     let user = if form.login.trim().is_empty() {
         None
     } else {
-        match errors.check("login", Login::parse(&form.login)) {
+        match errors.text("login", &form.login, limit::NAME, Login::parse) {
             Some(login) => match members::find_by_login(&state.db, login.as_str()).await? {
                 Some(user) => Some(user.id),
                 None => {
@@ -322,8 +322,8 @@ pub async fn import_preview(
     let page = org_page(&state, &auth, &cell, "Nhập đảng viên từ tệp CSV").await?;
     let outcome = match bytes.filter(|b| !b.is_empty()) {
         None => Err("Vui lòng chọn một tệp CSV.".to_owned()),
-        Some(bytes) => member_import::parse(&bytes, current_year())
-            .map(|import| (import, String::from_utf8_lossy(&bytes).into_owned()))
+        Some(bytes) => member_import::decode(&bytes)
+            .and_then(|csv| Ok((member_import::read(&csv, current_year())?, csv)))
             .map_err(|e| e.0.to_owned()),
     };
     show_import(page, cell, outcome)
@@ -367,7 +367,7 @@ pub async fn import_confirm(
     Form(form): Form<ConfirmForm>,
 ) -> Result<Response, AppError> {
     let cell = managed_cell(&state, &auth, id).await?;
-    let parsed = member_import::parse(form.csv.as_bytes(), current_year());
+    let parsed = member_import::read(&form.csv, current_year());
     if let Some(drafts) = parsed
         .as_ref()
         .ok()

@@ -3,7 +3,7 @@
 
 use crate::web::routes::Routes;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::AppError;
 use super::auth::Auth;
-use super::extract::Path;
+use super::extract::{Path, Query};
 use super::form::render;
 use super::page::Page;
 use crate::AppState;

@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::app::{self, orgs};
 use crate::domain::member::Member;
 use crate::domain::org::{Abbreviation, Org, OrgDraft, OrgId, OrgKind, Year};
-use crate::domain::text::Line;
+use crate::domain::text::{Line, limit};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -106,11 +106,23 @@ impl OrgForm {
     fn parse(&self) -> Result<OrgDraft, FieldErrors> {
         let mut errors = FieldErrors::default();
         let kind = errors.check("kind", OrgKind::parse(&self.kind));
-        let name = errors.check("name", Line::parse(&self.name, 200));
-        let superior_name = errors.check("superior_name", Line::parse(&self.superior_name, 200));
-        let abbreviation = errors.check("abbreviation", Abbreviation::parse(&self.abbreviation));
-        let place_name = errors.check("place_name", Line::parse(&self.place_name, 100));
-        let term_start = errors.check("term_start", Year::parse(&self.term_start));
+        let name = errors.text("name", &self.name, limit::NAME, |text| {
+            Line::parse(text, limit::NAME)
+        });
+        let superior_name =
+            errors.text("superior_name", &self.superior_name, limit::NAME, |text| {
+                Line::parse(text, limit::NAME)
+            });
+        let abbreviation = errors.text(
+            "abbreviation",
+            &self.abbreviation,
+            limit::SHORT,
+            Abbreviation::parse,
+        );
+        let place_name = errors.text("place_name", &self.place_name, limit::NAME, |text| {
+            Line::parse(text, limit::NAME)
+        });
+        let term_start = errors.text("term_start", &self.term_start, limit::SHORT, Year::parse);
         match (
             kind,
             name,

@@ -17,11 +17,13 @@ use crate::AppState;
 use crate::app;
 use crate::app::plans::Pulled;
 use crate::app::review::{Comment, Commented, Decision, InboxRow, Moved, Revision};
+use crate::domain::Invalid;
 use crate::domain::calendar::parse_date;
 use crate::domain::lifecycle::Adoption;
 use crate::domain::org::Org;
-use crate::domain::plan::{Plan, PlanId, PlanStatus, TopicId, free_text};
+use crate::domain::plan::{Plan, PlanId, PlanStatus, TopicId};
 use crate::domain::plan_parts::{self, Part, PartChange};
+use crate::domain::text::limit;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -116,13 +118,12 @@ pub async fn adopt_page(
 }
 
 fn count(errors: &mut FieldErrors, fields: &Fields, name: &'static str) -> Option<u32> {
-    match fields.get(name).trim().parse::<u32>() {
-        Ok(n) if n <= 10_000 => Some(n),
-        _ => {
-            errors.add(name, "Vui lòng nhập một số (ví dụ 9).");
-            None
+    errors.text(name, fields.get(name), limit::SHORT, |text| {
+        match text.trim().parse::<u32>() {
+            Ok(n) if n <= 10_000 => Ok(n),
+            _ => Err(Invalid("Vui lòng nhập một số (ví dụ 9).")),
         }
-    }
+    })
 }
 
 pub async fn adopt(
@@ -133,21 +134,16 @@ pub async fn adopt(
 ) -> Result<Response, AppError> {
     let (plan, cell) = own_cell_plan(&state, &auth, id).await?;
     let mut errors = FieldErrors::default();
-    let meeting_on = match parse_date(fields.get("meeting_on")) {
-        Ok(Some(day)) if day <= chrono::Local::now().date_naive() => Some(day),
-        Ok(Some(_)) => {
-            errors.add("meeting_on", "Ngày họp không thể ở tương lai.");
-            None
-        }
-        Ok(None) => {
-            errors.add("meeting_on", "Vui lòng nhập ngày họp chi bộ.");
-            None
-        }
-        Err(invalid) => {
-            errors.add("meeting_on", invalid.0);
-            None
-        }
-    };
+    let meeting_on = errors.text(
+        "meeting_on",
+        fields.get("meeting_on"),
+        limit::SHORT,
+        |text| match parse_date(text)? {
+            Some(day) if day <= chrono::Local::now().date_naive() => Ok(day),
+            Some(_) => Err(Invalid("Ngày họp không thể ở tương lai.")),
+            None => Err(Invalid("Vui lòng nhập ngày họp chi bộ.")),
+        },
+    );
     let figures = (
         count(&mut errors, &fields, "present"),
         count(&mut errors, &fields, "total"),
@@ -256,8 +252,12 @@ struct ReviewPage {
     errors: FieldErrors,
     part: String,
     body: String,
+    accept_comment: String,
     return_comment: String,
 }
+
+/// The error key of the accept form's comment (the return form's is `comment`).
+const ACCEPT_COMMENT: &str = "accept_comment";
 
 impl ReviewPage {
     fn comments_on(&self, key: &str) -> Vec<&Comment> {
@@ -288,6 +288,13 @@ async fn review_page(
         .map(|r| plan_parts::parts(&r.snapshot.plan))
         .unwrap_or_default();
     let get = |name: &str| fields.map(|f| f.get(name).to_owned()).unwrap_or_default();
+    // The accept and the return form both name their text `comment`: it goes back to the
+    // form whose message is shown.
+    let (accept_comment, return_comment) = if errors.get(ACCEPT_COMMENT).is_some() {
+        (get("comment"), String::new())
+    } else {
+        (String::new(), get("comment"))
+    };
     let template = ReviewPage {
         page: plan_page(state, auth, &cell, &plan, "Xem xét kế hoạch").await?,
         comments: app::review::comments(&state.db, id).await?,
@@ -296,7 +303,8 @@ async fn review_page(
         changes,
         part: get("part"),
         body: get("body"),
-        return_comment: get("comment"),
+        accept_comment,
+        return_comment,
         errors,
         plan,
         cell,
@@ -324,7 +332,7 @@ pub async fn comment(
 ) -> Result<Response, AppError> {
     let (plan, _) = reviewable_plan(&state, &auth, id).await?;
     let mut errors = FieldErrors::default();
-    let body = errors.check("body", free_text(fields.get("body"), 5000));
+    let body = errors.free("body", fields.get("body"), limit::PARAGRAPH);
     if matches!(&body, Some(text) if text.is_empty()) {
         errors.add("body", "Vui lòng nhập nội dung góp ý.");
     }
@@ -355,7 +363,10 @@ pub async fn accept(
     fields: Fields,
 ) -> Result<Response, AppError> {
     let (plan, cell) = reviewable_plan(&state, &auth, id).await?;
-    let comment = free_text(fields.get("comment"), 5000).unwrap_or_default();
+    let mut errors = FieldErrors::default();
+    let Some(comment) = errors.free(ACCEPT_COMMENT, fields.get("comment"), limit::PARAGRAPH) else {
+        return review_page(&state, &auth, id, errors, Some(&fields)).await;
+    };
     decide(&state, &auth, (&plan, &cell), Decision::Accept, &comment).await
 }
 
@@ -386,7 +397,7 @@ pub async fn return_plan(
     let (plan, cell) = reviewable_plan(&state, &auth, id).await?;
     let mut errors = FieldErrors::default();
     let comment = errors
-        .check("comment", free_text(fields.get("comment"), 5000))
+        .free("comment", fields.get("comment"), limit::PARAGRAPH)
         .unwrap_or_default();
     if comment.is_empty() && errors.is_empty() {
         errors.add(

@@ -8,6 +8,7 @@ mod browser;
 mod cli;
 mod dashboard;
 mod documents;
+mod edge;
 mod forms;
 mod hostile;
 mod members;

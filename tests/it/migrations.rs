@@ -8,6 +8,12 @@
 //! columns they read and the literals they name). Index and constraint names are not compared:
 //! SQLite names a UNIQUE constraint `sqlite_autoindex_…`, PostgreSQL `…_key`.
 //!
+//! SQLite cannot add a CHECK to an existing table, so a later migration adds it there as a pair
+//! of triggers, `BEFORE INSERT` and `BEFORE UPDATE` on the table, each `WHEN <violation> BEGIN
+//! SELECT RAISE(ABORT, …); END`, where PostgreSQL has `ADD CONSTRAINT … CHECK (…) NOT VALID`.
+//! Such a pair reads as the CHECK it stands for (the columns and literals of its WHEN); a
+//! trigger of the kind without its partner reads as a CHECK that matches nothing, so it shows.
+//!
 //! Column types are compared by family:
 //!
 //! | family  | SQLite declared type                  | PostgreSQL type                      |
@@ -570,6 +576,58 @@ fn checks_in_create_table(sql: &str) -> Vec<Vec<Token>> {
     out
 }
 
+/// The CHECKs that pairs of `BEFORE INSERT` / `BEFORE UPDATE … WHEN … RAISE(ABORT, …)` triggers
+/// on `table` stand for (see the module's comment).
+async fn checks_in_triggers(
+    pool: &SqlitePool,
+    table: &str,
+    columns: &BTreeMap<String, Column>,
+) -> Vec<Check> {
+    let triggers: Vec<(String,)> =
+        sqlx::query_as("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = $1")
+            .bind(table)
+            .fetch_all(pool)
+            .await
+            .unwrap();
+    let mut events: BTreeMap<Check, BTreeSet<String>> = BTreeMap::new();
+    for (sql,) in triggers {
+        let tokens = tokens(&sql);
+        let word = |w: &str| Token::Word(w.into());
+        let Some(before) = tokens.iter().position(|t| *t == word("before")) else {
+            continue;
+        };
+        let (Some(when), Some(begin)) = (
+            tokens.iter().position(|t| *t == word("when")),
+            tokens.iter().position(|t| *t == word("begin")),
+        ) else {
+            continue;
+        };
+        let raises = tokens[begin..]
+            .windows(3)
+            .any(|w| w[0] == word("raise") && w[2] == word("abort"));
+        let Some(Token::Word(event)) = tokens.get(before + 1) else {
+            continue;
+        };
+        if !raises || when > begin || !["insert", "update"].contains(&event.as_str()) {
+            continue;
+        }
+        let check = check_of(&tokens[when + 1..begin], columns);
+        events.entry(check).or_default().insert(event.clone());
+    }
+    events
+        .into_iter()
+        .map(|(mut check, events)| {
+            if events.len() < 2 {
+                let only: Vec<&str> = events.iter().map(String::as_str).collect();
+                check
+                    .literals
+                    .insert(format!("<trigger on {} only>", only.join("")));
+            }
+            check
+        })
+        .collect()
+}
+
 fn check_of(expression: &[Token], columns: &BTreeMap<String, Column>) -> Check {
     let mut check = Check {
         columns: BTreeSet::new(),
@@ -755,6 +813,9 @@ async fn sqlite_schema(pool: &SqlitePool) -> Schema {
             .iter()
             .map(|expression| check_of(expression, &table.columns))
             .collect();
+        table
+            .checks
+            .extend(checks_in_triggers(pool, &name, &table.columns).await);
         table.checks.sort();
         schema.tables.insert(name.to_lowercase(), table);
     }

@@ -389,7 +389,7 @@ both! {
 
         // A future date is refused; a member cannot mark a step not assigned to them.
         member.post(&format!("/steps/{}/mark", step.id), &[("done_on", "01/01/2100")]).await;
-        member.get("/").await.contains("ngày hoàn thành không thể ở tương lai");
+        member.get("/").await.contains("Chưa lưu: Ngày hoàn thành không thể ở tương lai.");
         let kept = plans::get(&app.db, plan.id).await.unwrap().unwrap().topics[2].steps[0].done_on;
         assert_eq!(kept.unwrap().to_string(), "2022-10-05", "the refused date is not stored");
         let not_mine = plan.topics[0].steps[0].id;

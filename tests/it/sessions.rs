@@ -214,7 +214,7 @@ both! {
         let long = "Hội trường ".repeat(40);
         let refused = secretary.post(&path, &[("date", &typed(soon(2))), ("start", "08:00"), ("duration", "90"), ("venue", &long)]).await;
         assert_eq!(refused.status, reqwest::StatusCode::UNPROCESSABLE_ENTITY);
-        refused.contains("Địa điểm quá dài (tối đa 300 ký tự).").contains(long.trim());
+        refused.contains("Địa điểm quá dài. Tối đa 200 ký tự; đồng chí đã nhập 439.").contains(long.trim());
         let refused = secretary.post(&path, &[("date", "31/02/2026"), ("start", "08:00"), ("duration", "90"), ("venue", "Phòng họp")]).await;
         refused.contains("Ngày không hợp lệ");
         let next_year = NaiveDate::from_ymd_opt(today().year() + 1, 1, 15).unwrap();

@@ -1,7 +1,6 @@
 //! Plans: creating a year's plan, its page, and (in the submodules) editing it part by part,
-//! its topics and their timelines, and marking progress.
+//! its topics and their timelines.
 
-pub mod progress;
 pub mod sections;
 pub mod topics;
 
@@ -31,6 +30,7 @@ use crate::domain::plan::{Plan, PlanId, TopicId};
 use crate::domain::plan_check::Finding;
 use crate::domain::plan_edit::Change;
 use crate::domain::session::Session;
+use crate::domain::text::limit;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -38,7 +38,6 @@ pub fn routes() -> Routes {
         .route("/plans/{id}", get(show))
         .merge(sections::routes())
         .merge(topics::routes())
-        .merge(progress::routes())
 }
 
 #[derive(Template)]
@@ -200,7 +199,7 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     let cell = plannable_org(&state, &auth, id).await?;
     let mut errors = FieldErrors::default();
-    let year = errors.check("year", Year::parse(&form.year));
+    let year = errors.text("year", &form.year, limit::SHORT, Year::parse);
     let start = if form.start == "copy" {
         Start::CopyPrevious
     } else {

@@ -16,10 +16,10 @@ use crate::domain::member::Member;
 use crate::domain::org::Org;
 use crate::domain::plan::{
     Authority, BasisDoc, BasisKind, DocNumber, Plan, PlanId, Recipient, Signature, SignerTitle,
-    TextSection, free_text, paragraphs,
+    TextSection, paragraphs,
 };
 use crate::domain::plan_edit::Edit;
-use crate::domain::text::canonical;
+use crate::domain::text::{Line, limit};
 use crate::web::AppError;
 use crate::web::auth::Auth;
 use crate::web::extract::{Fields, Path};
@@ -214,18 +214,25 @@ pub async fn save_header(
     let (plan, cell) = editable_plan(&state, &auth, id).await?;
     let mut errors = FieldErrors::default();
     let number = errors
-        .check("number", DocNumber::parse(fields.get("number")))
+        .text(
+            "number",
+            fields.get("number"),
+            limit::SHORT,
+            DocNumber::parse,
+        )
         .flatten();
-    let place = errors.check(
-        "place",
-        crate::domain::text::Line::parse(fields.get("place"), 100),
+    let place = errors.text("place", fields.get("place"), limit::NAME, |text| {
+        Line::parse(text, limit::NAME)
+    });
+    let issued_on: Option<Option<NaiveDate>> = errors.text(
+        "issued_on",
+        fields.get("issued_on"),
+        limit::SHORT,
+        parse_date,
     );
-    let issued_on: Option<Option<NaiveDate>> =
-        errors.check("issued_on", parse_date(fields.get("issued_on")));
-    let subject = errors.check(
-        "subject",
-        crate::domain::text::Line::parse(fields.get("subject"), 300),
-    );
+    let subject = errors.text("subject", fields.get("subject"), limit::TITLE, |text| {
+        Line::parse(text, limit::TITLE)
+    });
     if let Some(number) = &number
         && app::plans::number_taken(state.ctx(), id, &cell, number).await?
     {
@@ -357,8 +364,8 @@ pub async fn save_basis(
 ) -> Result<Response, AppError> {
     let (plan, cell) = editable_plan(&state, &auth, id).await?;
     let mut errors = FieldErrors::default();
-    let lead = errors.check("lead", free_text(fields.get("lead"), 2000));
-    let closing = errors.check("closing", free_text(fields.get("closing"), 2000));
+    let lead = errors.free("lead", fields.get("lead"), limit::PARAGRAPH);
+    let closing = errors.free("closing", fields.get("closing"), limit::PARAGRAPH);
     let mut docs = Vec::new();
     let mut typed = Vec::new();
     for row in ordered_rows(&fields, "basis_") {
@@ -376,20 +383,34 @@ pub async fn save_basis(
         if !empty {
             let shown = typed.len();
             let kind = errors.check(format!("basis_kind_{shown}"), BasisKind::parse(&entry.kind));
-            let date = errors.check(format!("basis_date_{shown}"), parse_date(&entry.date));
-            if entry.number.trim().is_empty() {
+            let date = errors.text(
+                format!("basis_date_{shown}"),
+                &entry.date,
+                limit::SHORT,
+                parse_date,
+            );
+            let number = errors.free(format!("basis_number_{shown}"), &entry.number, limit::NAME);
+            if number.as_ref().is_some_and(String::is_empty) {
                 errors.add(
                     format!("basis_number_{shown}"),
                     "Vui lòng nhập số, ký hiệu (ví dụ 05-CT/TW).",
                 );
             }
-            if let (Some(kind), Some(date)) = (kind, date) {
+            let issuer = errors.free(format!("basis_issuer_{shown}"), &entry.issuer, limit::NAME);
+            let subject = errors.free(
+                format!("basis_subject_{shown}"),
+                &entry.subject,
+                limit::TITLE,
+            );
+            if let (Some(kind), Some(date), Some(number), Some(issuer), Some(subject)) =
+                (kind, date, number, issuer, subject)
+            {
                 docs.push(BasisDoc {
                     kind,
-                    number: canonical(&entry.number),
+                    number,
                     date,
-                    issuer: canonical(&entry.issuer),
-                    subject: canonical(&entry.subject),
+                    issuer,
+                    subject,
                 });
             }
             typed.push(entry);
@@ -471,7 +492,7 @@ pub async fn save_texts(
     let (plan, cell) = editable_plan(&state, &auth, id).await?;
     let mut errors = FieldErrors::default();
     let mut refused = None;
-    if let Some(list) = errors.check("text", paragraphs(fields.get("text"))) {
+    if let Some(list) = errors.text("text", fields.get("text"), limit::SECTION, paragraphs) {
         let edit = Edit::Texts {
             section,
             paragraphs: list,
@@ -575,32 +596,29 @@ pub async fn save_recipients(
     let (plan, cell) = editable_plan(&state, &auth, id).await?;
     let mut errors = FieldErrors::default();
     let mut typed = Vec::new();
+    let mut recipients = Vec::new();
     for row in ordered_rows(&fields, "recipient_") {
         let name = fields.get(&format!("recipient_name_{row}"));
         if name.trim().is_empty() {
             continue;
         }
         let shown = typed.len();
-        errors.check(format!("recipient_name_{shown}"), free_text(name, 300));
+        let for_report = fields.get(&format!("recipient_report_{row}")) == "1";
+        if let Some(name) = errors.free(format!("recipient_name_{shown}"), name, limit::TITLE) {
+            recipients.push(Recipient { name, for_report });
+        }
         typed.push(RecipientRow {
             name: name.to_owned(),
-            for_report: fields.get(&format!("recipient_report_{row}")) == "1",
+            for_report,
         });
     }
-    let archive = errors.check(
-        "archive",
-        crate::domain::text::Line::parse(fields.get("archive"), 200),
-    );
+    let archive = errors.text("archive", fields.get("archive"), limit::NAME, |text| {
+        Line::parse(text, limit::NAME)
+    });
     let mut refused = None;
     if let (Some(archive), true) = (&archive, errors.is_empty()) {
         let edit = Edit::Recipients {
-            recipients: typed
-                .iter()
-                .map(|r| Recipient {
-                    name: canonical(&r.name),
-                    for_report: r.for_report,
-                })
-                .collect(),
+            recipients,
             archive: archive.clone(),
         };
         match apply(&state, &auth, id, version_of(&fields), &edit).await? {
@@ -693,7 +711,8 @@ pub async fn save_signature(
     let title = errors.check("title", SignerTitle::parse(fields.get("title")));
     let chosen = fields.get("signer");
     let (signer, name) = if chosen.is_empty() {
-        (None, canonical(fields.get("signer_name")))
+        let typed = errors.free("signer_name", fields.get("signer_name"), limit::NAME);
+        (None, typed.unwrap_or_default())
     } else {
         match members.iter().find(|m| m.id.to_string() == chosen) {
             Some(member) => (Some(member.id), member.full_name.clone()),
@@ -703,7 +722,7 @@ pub async fn save_signature(
             }
         }
     };
-    if name.is_empty() && errors.get("signer").is_none() {
+    if name.is_empty() && errors.get("signer").is_none() && errors.get("signer_name").is_none() {
         errors.add("signer_name", "Vui lòng chọn người ký hoặc ghi họ tên.");
     }
     let mut refused = None;

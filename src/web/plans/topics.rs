@@ -14,11 +14,10 @@ use crate::domain::member::{Member, MemberId};
 use crate::domain::org::Org;
 use crate::domain::plan::{
     Assignee, Plan, PlanId, Presenter, Step, StepId, StepKind, Topic, TopicId, TopicSource,
-    free_text,
 };
 use crate::domain::plan_check::step_order;
 use crate::domain::plan_edit::Edit;
-use crate::domain::text::{Line, LineError, canonical};
+use crate::domain::text::{Line, LineError, limit};
 use crate::domain::timeline::{laid_out, relaid};
 use crate::web::AppError;
 use crate::web::auth::Auth;
@@ -156,16 +155,15 @@ impl TopicForm {
 
     /// Parses the topic's own fields (not its steps) into a topic with no steps.
     fn parse(&self, year: i32, members: &[Member], errors: &mut FieldErrors) -> Option<Topic> {
-        let title = errors.check(
-            "title",
-            Line::read(&self.title, 1000).map_err(|e| match e {
+        let title = errors.text("title", &self.title, limit::TITLE, |text| {
+            Line::read(text, limit::TITLE).map_err(|e| match e {
                 LineError::Empty => crate::domain::Invalid("Vui lòng nhập tên chuyên đề."),
                 _ => crate::domain::Invalid("Tên chuyên đề chỉ một dòng, tối đa 1000 ký tự."),
-            }),
-        );
-        let content = errors.check("content", free_text(&self.content, 10_000));
+            })
+        });
+        let content = errors.free("content", &self.content, limit::PARAGRAPH);
         let quarter = errors.check("quarter", Quarter::parse(&self.quarter));
-        let mut session = errors.check("session", Due::parse(&self.session));
+        let mut session = errors.text("session", &self.session, limit::SHORT, Due::parse);
         if let Some(Some(due)) = session
             && chrono::Datelike::year(&due.start()) != year
         {
@@ -177,15 +175,16 @@ impl TopicForm {
         }
         let presenter = match self.presenter.as_str() {
             "" => Some(Presenter::Nobody),
-            "group" => match canonical(&self.presenter_text) {
-                text if text.is_empty() => {
+            "group" => match errors.free("presenter_text", &self.presenter_text, limit::NAME) {
+                None => None,
+                Some(text) if text.is_empty() => {
                     errors.add(
                         "presenter_text",
                         "Vui lòng ghi tên nhóm đảng viên hoặc tổ đảng.",
                     );
                     None
                 }
-                text => Some(Presenter::Group(text)),
+                Some(text) => Some(Presenter::Group(text)),
             },
             id => match members.iter().find(|m| m.id.to_string() == id) {
                 Some(member) => Some(Presenter::Member {
@@ -198,9 +197,9 @@ impl TopicForm {
                 }
             },
         };
-        let mandate = errors.check("mandate", free_text(&self.mandate, 500));
-        let materials = errors.check("materials", free_text(&self.materials, 5000));
-        let deadline = errors.check("deadline", free_text(&self.deadline, 300));
+        let mandate = errors.free("mandate", &self.mandate, limit::TITLE);
+        let materials = errors.free("materials", &self.materials, limit::PARAGRAPH);
+        let deadline = errors.free("deadline", &self.deadline, limit::TITLE);
         Some(Topic {
             id: TopicId::NEW,
             title: title?.into_string(),
@@ -224,12 +223,21 @@ impl TopicForm {
         let mut steps = Vec::new();
         let mut valid = true;
         for (row, input) in self.steps.iter().enumerate() {
-            let label = canonical(&input.label);
+            let Some(label) = errors.free(format!("step_label_{row}"), &input.label, limit::NAME)
+            else {
+                valid = false;
+                continue;
+            };
             if label.is_empty() {
                 continue;
             }
-            let due = errors.check(format!("step_due_{row}"), Due::parse(&input.due));
-            let note = errors.check(format!("step_note_{row}"), free_text(&input.note, 1000));
+            let due = errors.text(
+                format!("step_due_{row}"),
+                &input.due,
+                limit::SHORT,
+                Due::parse,
+            );
+            let note = errors.free(format!("step_note_{row}"), &input.note, limit::TITLE);
             let mut assignees = Vec::new();
             for id in &input.assignees {
                 match members.iter().find(|m| m.id == *id) {

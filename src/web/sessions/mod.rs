@@ -244,7 +244,7 @@ pub async fn schedule(
         }
         Err(messages) => {
             for (field, message) in messages {
-                forms.errors.add(field, message.0);
+                forms.errors.add(field, message);
             }
         }
     }
@@ -304,7 +304,7 @@ pub async fn reschedule(
         }
         Err(messages) => {
             for (field, message) in messages {
-                forms.errors.add(field, message.0);
+                forms.errors.add(field, message);
             }
         }
     }
@@ -341,7 +341,7 @@ pub async fn cancel(
             }
             forms.refused = Some(refusal(&outcome));
         }
-        Err(invalid) => forms.errors.add("reason", invalid.0),
+        Err(message) => forms.errors.add("reason", message),
     }
     forms.reason = typed;
     rejected(&page(&state, &auth, scope, forms).await?)

@@ -1,17 +1,22 @@
-//! Marking a step done (or not): by one of its assignees, or by those who edit the plan.
+//! Marking a step done (or not), from "Việc của tôi" or the plan page: by one of its
+//! assignees, or by those who edit the plan.
 
 use crate::web::routes::Routes;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 
+use super::Refused;
 use crate::AppState;
 use crate::app::plans;
+use crate::domain::Invalid;
 use crate::domain::calendar::parse_date;
 use crate::domain::plan::StepId;
+use crate::domain::text::limit;
 use crate::web::AppError;
 use crate::web::auth::Auth;
 use crate::web::extract::{Fields, Path};
+use crate::web::form::FieldErrors;
 use crate::web::scope::readable_plan;
 
 pub fn routes() -> Routes {
@@ -39,9 +44,11 @@ pub async fn mark(
     let assigned = me.is_some_and(|m| step.assignees.iter().any(|a| a.member == m));
     auth.require(assigned || auth.actor.can_edit_plans(&cell))?;
 
-    let back = match fields.get("back") {
-        "work" => "/me/work".to_owned(),
-        _ => format!("/plans/{plan_id}#topic-{topic_id}"),
+    let from_work = fields.get("back") == "work";
+    let back = if from_work {
+        "/me/work".to_owned()
+    } else {
+        format!("/plans/{plan_id}#topic-{topic_id}")
     };
     if fields.get("done") == "no" {
         plans::mark_step(&state.db, id, None, auth.user_id()).await?;
@@ -50,18 +57,31 @@ pub async fn mark(
         return Ok(Redirect::to(&back).into_response());
     }
     let today = chrono::Local::now().date_naive();
-    match parse_date(fields.get("done_on")) {
-        Ok(date) if date.unwrap_or(today) <= today => {
-            let date = date.unwrap_or(today);
-            plans::mark_step(&state.db, id, Some(date), auth.user_id()).await?;
-            auth.flash(&format!("Đã đánh dấu hoàn thành “{}”.", step.label))
-                .await?;
+    let mut errors = FieldErrors::default();
+    let typed = fields.get("done_on");
+    let date = errors.text("done_on", typed, limit::SHORT, |text| {
+        match parse_date(text)?.unwrap_or(today) {
+            date if date <= today => Ok(date),
+            _ => Err(Invalid("Ngày hoàn thành không thể ở tương lai.")),
         }
-        Ok(_) => {
-            auth.flash("Chưa lưu: ngày hoàn thành không thể ở tương lai.")
-                .await?
-        }
-        Err(invalid) => auth.flash(&format!("Chưa lưu: {invalid}")).await?,
+    });
+    if let Some(date) = date {
+        plans::mark_step(&state.db, id, Some(date), auth.user_id()).await?;
+        auth.flash(&format!("Đã đánh dấu hoàn thành “{}”.", step.label))
+            .await?;
+        return Ok(Redirect::to(&back).into_response());
     }
+    let message = errors.get("done_on").unwrap_or_default().to_owned();
+    if from_work {
+        // The date was typed on "Việc của tôi": it comes back there, beside its field.
+        let refused = Refused {
+            step: id.get(),
+            done_on: typed.to_owned(),
+            message,
+        };
+        return super::refused(&state, &auth, refused).await;
+    }
+    // The plan page has no date field (it marks today): a crafted date is only reported.
+    auth.flash(&format!("Chưa lưu: {message}")).await?;
     Ok(Redirect::to(&back).into_response())
 }
