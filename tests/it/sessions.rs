@@ -222,6 +222,40 @@ both! {
             .contains("Ngày sinh hoạt phải trong năm của kế hoạch.");
         // Nothing was stored.
         assert!(chuyende::app::sessions::of_topic(&app.db, id).await.unwrap().is_empty());
+
+        // The move and cancel forms of a scheduled session: hostile text comes back cleaned,
+        // over-long text with its limit, repeated fields are no bare 400.
+        secretary.post(&path, &[("date", &typed(soon(4))), ("start", "08:00"), ("duration", "90"), ("venue", "Phòng họp")])
+            .await.redirects_to(&path);
+        let page = secretary.get(&path).await;
+        let (session, version) = (hidden(&page.body, "session"), hidden(&page.body, "version"));
+        let huge = "ê".repeat(100_001);
+        let moved = secretary.post(&format!("{path}/move"), &[
+            ("session", &session), ("version", &version), ("date", &typed(soon(4))), ("start", "08:00"),
+            ("duration", "90"), ("venue", &huge),
+        ]).await;
+        assert_eq!(moved.status, reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+        moved.contains("Địa điểm quá dài. Tối đa 200 ký tự; đồng chí đã nhập 100.001.");
+        let moved = secretary.post(&format!("{path}/move"), &[
+            ("session", &session), ("version", &version), ("date", &typed(soon(4))), ("start", "08:00"),
+            ("duration", "90"), ("venue", "Phòng\u{0} họp\r\nhai"),
+        ]).await;
+        assert_eq!(moved.status, reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+        moved.contains("Địa điểm chỉ được có một dòng.");
+        let doubled = secretary.post(&format!("{path}/move"), &[
+            ("session", &session), ("session", "x"), ("version", &version), ("version", "y"),
+            ("date", &typed(soon(4))), ("date", "<b>"), ("start", "08:00"), ("duration", "90"), ("venue", "Phòng họp"),
+        ]).await;
+        assert_ne!(doubled.status, reqwest::StatusCode::BAD_REQUEST);
+        assert!(!doubled.status.is_server_error());
+        let cancelled = secretary.post(&format!("{path}/cancel"), &[("session", &session), ("version", &version), ("reason", &"x".repeat(1_001))]).await;
+        assert_eq!(cancelled.status, reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+        cancelled.contains("Lý do quá dài. Tối đa 1.000 ký tự; đồng chí đã nhập 1.001.").contains(&"x".repeat(1_001));
+        // Still scheduled, as it was.
+        let stored = chuyende::app::sessions::of_topic(&app.db, id).await.unwrap();
+        assert_eq!(stored.len(), 1);
+        assert!(!stored[0].is_cancelled());
+        assert_eq!(stored[0].venue, "Phòng họp");
     }
 
     async fn the_preparation_is_laid_out_backwards_from_the_session(app: TestApp) {
