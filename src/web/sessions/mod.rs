@@ -14,7 +14,7 @@ use crate::app::sessions::{Outcome, Target};
 use crate::domain::member::Member;
 use crate::domain::org::Org;
 use crate::domain::plan::{Plan, Topic, TopicId};
-use crate::domain::session::{Bounds, Session, SessionInput, parse_reason};
+use crate::domain::session::{Bounds, Session, SessionId, SessionInput, parse_reason};
 use crate::web::AppError;
 use crate::web::auth::Auth;
 use crate::web::extract::{Fields, Path};
@@ -252,12 +252,9 @@ pub async fn schedule(
     rejected(&page(&state, &auth, scope, forms).await?)
 }
 
-fn session_and_version(fields: &Fields) -> (crate::domain::session::SessionId, i64) {
+fn session_and_version(fields: &Fields) -> (SessionId, i64) {
     (
-        fields
-            .get("session")
-            .parse()
-            .unwrap_or(crate::domain::session::SessionId::NEW),
+        fields.get("session").parse().unwrap_or(SessionId::NEW),
         fields.get("version").parse().unwrap_or(0),
     )
 }
