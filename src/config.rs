@@ -168,12 +168,18 @@ impl std::fmt::Debug for MailSettings {
     }
 }
 
-/// Limits on failed logins within a sliding window.
+/// Limits on failed password checks within a sliding window. An account is locked after
+/// `per_login` failures; an address is only slowed down after `per_address` (behind a proxy
+/// without `--trust-proxy`, every user shares one address, and a lock would shut out everyone).
 #[derive(Debug, Clone)]
 pub struct Throttle {
     pub window: Duration,
     pub per_login: i64,
     pub per_address: i64,
+    /// The wait of the first attempt past `per_address`; each further one waits twice as long…
+    pub address_delay: Duration,
+    /// … up to this.
+    pub max_address_delay: Duration,
 }
 
 impl Default for Throttle {
@@ -182,7 +188,26 @@ impl Default for Throttle {
             window: Duration::from_secs(15 * 60),
             per_login: 5,
             per_address: 30,
+            address_delay: Duration::from_millis(250),
+            max_address_delay: Duration::from_secs(4),
         }
+    }
+}
+
+impl Throttle {
+    /// How long an attempt waits before its password is checked, given the attempts from its
+    /// address in the window (itself included): none up to `per_address`, then growing.
+    pub fn address_delay(&self, attempts: i64) -> Option<Duration> {
+        let over = attempts.saturating_sub(self.per_address);
+        if over <= 0 {
+            return None;
+        }
+        let doublings = u32::try_from(over - 1).unwrap_or(u32::MAX).min(20);
+        Some(
+            self.address_delay
+                .saturating_mul(1 << doublings)
+                .min(self.max_address_delay),
+        )
     }
 }
 
@@ -209,5 +234,24 @@ impl From<&ServeArgs> for Settings {
 impl Default for Settings {
     fn default() -> Self {
         Self::from(&ServeArgs::default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_past_its_limit_waits_longer_each_time_up_to_a_bound() {
+        let throttle = Throttle::default();
+        assert_eq!(throttle.address_delay(0), None);
+        assert_eq!(throttle.address_delay(30), None);
+        let ms = |n: u64| Some(Duration::from_millis(n));
+        assert_eq!(throttle.address_delay(31), ms(250));
+        assert_eq!(throttle.address_delay(32), ms(500));
+        assert_eq!(throttle.address_delay(33), ms(1000));
+        assert_eq!(throttle.address_delay(35), ms(4000));
+        assert_eq!(throttle.address_delay(36), ms(4000));
+        assert_eq!(throttle.address_delay(i64::MAX), ms(4000));
     }
 }

@@ -3,20 +3,23 @@
 
 use super::{Ctx, Error, Result};
 use crate::db::plans::{self, SaveError, Written};
+use crate::db::review::{Transition, TransitionError};
 use crate::db::{Tx, members, notifications, orgs, review};
+use crate::domain::lifecycle::{Action, EditRule, Lock, edit_rule};
 use crate::domain::mandate::{self, Mandated};
 use crate::domain::member::{CellRole, Member};
 use crate::domain::notification::Notice;
 use crate::domain::org::{Org, OrgId, Year};
 use crate::domain::plan::{
-    DocNumber, NewPlan, Plan, PlanId, Topic, TopicId, blank_plan, copy_to_year,
+    DocNumber, NewPlan, Plan, PlanId, PlanStatus, Topic, TopicId, blank_plan, copy_to_year,
 };
 use crate::domain::plan_check::{self, Finding};
 use crate::domain::plan_edit::{Assigned, Change, Edit, new_tasks};
 use crate::domain::user::UserId;
 
 pub use crate::db::plans::{
-    Summary, WorkRow, get, history, list_for_org, mark_step, step_owner, topic_plan, work_of,
+    Summary, WorkRow, get, history, is_taken_in, list_for_org, mark_step, step_owner, topic_plan,
+    work_of,
 };
 
 /// Why a save did not happen; the user's input is kept and they may try again.
@@ -28,6 +31,8 @@ pub enum Refusal {
     NumberTaken,
     /// The plan or the topic no longer exists.
     Gone,
+    /// The plan's state does not allow this change (see `domain::lifecycle::edit_rule`).
+    Locked(Lock),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,8 +167,11 @@ pub async fn store_numbered(
     Err(Error::Invariant("no free plan number after retries"))
 }
 
-/// Saves one part of a plan, edited from `version`; a topic's newly assigned members are told
-/// in the same transaction.
+/// Saves one part of a plan, edited from `version`, if the plan's state allows it; a topic's
+/// newly assigned members are told in the same transaction. Every edit of a plan's text comes
+/// here: an adopted plan becomes a draft again (recorded as an `amend` event) in the same
+/// transaction; a submitted or accepted plan, and what cells took in from an issued directive,
+/// are refused.
 pub async fn save_part(
     ctx: Ctx<'_>,
     by: Option<UserId>,
@@ -188,6 +196,14 @@ pub(super) async fn save_in(
     version: i64,
     edit: &Edit,
 ) -> Result<Saved> {
+    let Some(status) = plans::lock_status(tx, plan).await? else {
+        return Ok(Saved::Refused(Refusal::Gone));
+    };
+    let taken = taken_in(tx, plan, status, edit).await?;
+    let rule = edit_rule(status, edit, taken.as_ref());
+    if let EditRule::Locked(lock) = rule {
+        return Ok(Saved::Refused(Refusal::Locked(lock)));
+    }
     let before = match edit {
         Edit::UpdateTopic(topic) | Edit::TopicDates { topic, .. } => {
             plans::topic_assigned(tx, topic.id).await?
@@ -206,9 +222,46 @@ pub(super) async fn save_in(
         let id = written.new_topic.unwrap_or(topic.id);
         tell_new_tasks(tx, ctx, by, plan, id, topic, &before).await?;
     }
+    if rule == EditRule::BackToDraft {
+        let amend = Transition {
+            action: Action::Amend,
+            comment: "",
+            adoption: None,
+            snapshot: None,
+        };
+        match review::transition(tx, plan, &amend, by).await {
+            Ok(_) => {}
+            Err(TransitionError::WrongState) => {
+                return Err(Error::Invariant("a locked adopted plan changed state"));
+            }
+            Err(TransitionError::Sqlx(error)) => return Err(error.into()),
+            Err(TransitionError::Json(error)) => return Err(error.into()),
+        }
+    }
     Ok(Saved::Done {
         version: written.version,
     })
+}
+
+/// The stored topic `edit` removes or rewrites, when it belongs to an issued directive and
+/// cells below took it in; read inside `tx`.
+async fn taken_in(
+    tx: &mut Tx,
+    plan: PlanId,
+    status: PlanStatus,
+    edit: &Edit,
+) -> Result<Option<Topic>> {
+    let id = match edit {
+        Edit::UpdateTopic(topic) => topic.id,
+        Edit::RemoveTopic(id) => *id,
+        _ => return Ok(None),
+    };
+    if status != PlanStatus::Issued || !plans::taken_in(tx, id).await? {
+        return Ok(None);
+    }
+    Ok(plans::load(tx, plan)
+        .await?
+        .and_then(|p| p.topics.into_iter().find(|t| t.id == id)))
 }
 
 /// One notification per member newly assigned in `topic` (stored as `topic_id`), naming every

@@ -6,6 +6,7 @@ use super::plans::blocking;
 use super::{Ctx, Error, Result};
 use crate::db::review::{self, Snapshot, Transition, TransitionError};
 use crate::db::{Tx, notifications, orgs, plans};
+use crate::domain::access::{self, Deed};
 use crate::domain::lifecycle::{Action, Adoption};
 use crate::domain::notification::Notice;
 use crate::domain::org::Org;
@@ -29,6 +30,8 @@ pub enum Moved {
     Blocked(Vec<Finding>),
     /// The cell has no committee above it in the system to report to.
     NoCommittee,
+    /// The reviewer had a hand in the plan and may not decide on it (separation of duties).
+    Involved(Deed),
 }
 
 /// A committee's decision on a submitted plan.
@@ -121,6 +124,7 @@ pub async fn submit(ctx: Ctx<'_>, by: Option<UserId>, plan: PlanId, cell: &Org) 
 }
 
 /// A reviewer accepts or returns a submitted plan; the cell's secretary and deputy are told.
+/// Refused to anyone who edited, adopted or submitted the plan, whatever their roles now.
 pub async fn decide(
     ctx: Ctx<'_>,
     by: Option<UserId>,
@@ -140,6 +144,11 @@ pub async fn decide(
     };
     let leaders = notifications::cell_leaders(ctx.db, cell.id).await?;
     let mut tx = ctx.db.begin_write().await?;
+    if let Some(reviewer) = by
+        && let Some(deed) = access::involvement(&review::deeds(&mut tx, plan.id).await?, reviewer)
+    {
+        return Ok(Moved::Involved(deed));
+    }
     let transition = Transition {
         action,
         comment,
@@ -152,6 +161,16 @@ pub async fn decide(
     notifications::notify_in(&mut tx, &leaders, &notice, ctx.mail).await?;
     tx.commit().await?;
     Ok(Moved::Done)
+}
+
+/// What `user` did to the plan that bars them from deciding on it, for the review page, which
+/// offers the decision only to who may take it.
+pub async fn involvement(ctx: Ctx<'_>, plan: PlanId, user: UserId) -> Result<Option<Deed>> {
+    let mut tx = ctx.db.begin_read().await?;
+    Ok(access::involvement(
+        &review::deeds(&mut tx, plan).await?,
+        user,
+    ))
 }
 
 /// A committee issues its directive plan; the secretaries and deputies of every cell below are

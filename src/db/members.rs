@@ -8,7 +8,7 @@ use crate::domain::org::OrgId;
 use crate::domain::user::UserId;
 
 const SELECT: &str = "SELECT m.id, m.cell_id, m.full_name, m.standing, m.role, m.birth_year, \
-                      m.phone, m.email, m.active, u.login \
+                      m.phone, m.email, m.active, u.login, m.version \
                       FROM members m LEFT JOIN users u ON u.id = m.user_id";
 
 #[derive(sqlx::FromRow)]
@@ -23,6 +23,7 @@ struct MemberRow {
     email: Option<String>,
     active: bool,
     login: Option<String>,
+    version: i64,
 }
 
 impl TryFrom<MemberRow> for Member {
@@ -40,6 +41,7 @@ impl TryFrom<MemberRow> for Member {
             email: row.email,
             active: row.active,
             login: row.login,
+            version: row.version,
         })
     }
 }
@@ -122,12 +124,17 @@ pub async fn import(
 pub enum UpdateError {
     #[error("the account is already linked to another member of this cell")]
     AccountTaken,
+    /// Someone saved the member since the form was drawn (or the member is gone).
+    #[error("the member changed since the form was drawn")]
+    Stale,
     #[error(transparent)]
     Sqlx(#[from] sqlx::Error),
 }
 
 pub struct Update<'a> {
     pub draft: &'a MemberDraft,
+    /// The version the form was drawn from: a save from an older one is refused.
+    pub version: i64,
     pub active: bool,
     pub user: Option<UserId>,
 }
@@ -139,11 +146,12 @@ pub async fn update(
     by: Option<UserId>,
 ) -> Result<(), UpdateError> {
     let draft = change.draft;
-    let result: sqlx::Result<()> = on_pool!(db, pool => async {
+    let result: sqlx::Result<bool> = on_pool!(db, pool => async {
         let mut tx = pool.begin_write().await?;
-        sqlx::query(
+        let updated = sqlx::query(
             "UPDATE members SET full_name = $1, standing = $2, role = $3, birth_year = $4, \
-               phone = $5, email = $6, active = $7, user_id = $8, updated_at = $9 WHERE id = $10",
+               phone = $5, email = $6, active = $7, user_id = $8, updated_at = $9, \
+               version = version + 1 WHERE id = $10 AND version = $11",
         )
         .bind(draft.full_name.as_str())
         .bind(draft.standing.as_str())
@@ -155,8 +163,13 @@ pub async fn update(
         .bind(change.user)
         .bind(Utc::now())
         .bind(id)
+        .bind(change.version)
         .execute(&mut *tx)
-        .await?;
+        .await?
+        .rows_affected();
+        if updated == 0 {
+            return Ok(false);
+        }
         let detail = format!(
             "Sửa đảng viên {}{}",
             draft.full_name.as_str(),
@@ -164,15 +177,14 @@ pub async fn update(
         );
         audit::record!(&mut *tx, by, "update", "member", id, detail).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(true)
     }.await);
-    result.map_err(|e| {
-        if super::is_unique_violation(&e) {
-            UpdateError::AccountTaken
-        } else {
-            UpdateError::Sqlx(e)
-        }
-    })
+    match result {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(UpdateError::Stale),
+        Err(e) if super::is_unique_violation(&e) => Err(UpdateError::AccountTaken),
+        Err(e) => Err(UpdateError::Sqlx(e)),
+    }
 }
 
 /// Links an existing account to a member (used by the demo and by administrators).

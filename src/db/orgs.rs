@@ -40,6 +40,24 @@ impl TryFrom<OrgRow> for Org {
     }
 }
 
+/// An org with its version, for the edit form.
+#[derive(sqlx::FromRow)]
+struct VersionedRow {
+    #[sqlx(flatten)]
+    org: OrgRow,
+    version: i64,
+}
+
+/// The org and its version (bumped by every saved change), read together so the edit form
+/// carries the version of what it shows.
+pub async fn get_versioned(db: &Db, id: OrgId) -> sqlx::Result<Option<(Org, i64)>> {
+    let sql = format!("SELECT {COLUMNS}, version FROM orgs WHERE id = $1");
+    let row: Option<VersionedRow> =
+        on_pool!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?;
+    row.map(|r| Ok((Org::try_from(r.org)?, r.version)))
+        .transpose()
+}
+
 fn into_orgs(rows: Vec<OrgRow>) -> sqlx::Result<Vec<Org>> {
     rows.into_iter().map(Org::try_from).collect()
 }
@@ -160,13 +178,21 @@ pub async fn create(
     }.await)
 }
 
-/// Changes an org's details; its kind and place in the tree stay.
-pub async fn update(db: &Db, id: OrgId, draft: &OrgDraft, by: Option<UserId>) -> sqlx::Result<()> {
+/// Changes an org's details, if it is still at `version` (the one the form was drawn from);
+/// its kind and place in the tree stay. False when someone saved it since: nothing changed.
+pub async fn update(
+    db: &Db,
+    id: OrgId,
+    version: i64,
+    draft: &OrgDraft,
+    by: Option<UserId>,
+) -> sqlx::Result<bool> {
     on_pool!(db, pool => async {
         let mut tx = pool.begin_write().await?;
-        sqlx::query(
+        let updated = sqlx::query(
             "UPDATE orgs SET name = $1, superior_name = $2, abbreviation = $3, place_name = $4, \
-               term_start = $5, updated_at = $6 WHERE id = $7",
+               term_start = $5, updated_at = $6, version = version + 1 \
+             WHERE id = $7 AND version = $8",
         )
         .bind(draft.name.as_str())
         .bind(draft.superior_name.as_str())
@@ -175,11 +201,16 @@ pub async fn update(db: &Db, id: OrgId, draft: &OrgDraft, by: Option<UserId>) ->
         .bind(draft.term_start.get())
         .bind(Utc::now())
         .bind(id)
+        .bind(version)
         .execute(&mut *tx)
-        .await?;
+        .await?
+        .rows_affected();
+        if updated == 0 {
+            return Ok(false);
+        }
         let detail = format!("Sửa thông tin “{}”", draft.name.as_str());
         audit::record!(&mut *tx, by, "update", "org", id, detail).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(true)
     }.await)
 }

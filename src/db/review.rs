@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{Db, Tx, corrupt, doc_number, on_pool, on_tx, placeholders};
+use crate::domain::access::Deed;
 use crate::domain::lifecycle::{Action, Adoption, Event};
 use crate::domain::org::{Org, OrgId};
 use crate::domain::plan::{DocNumber, Plan, PlanId, PlanStatus};
@@ -132,6 +133,32 @@ pub async fn transition(
         Ok(target)
     }.await);
     result
+}
+
+/// Who did what to the plan, ever, as far as deciding on it is concerned: content changes
+/// (not progress marks), adoptions and submissions, each pair once. Read inside the
+/// decision's transaction.
+pub async fn deeds(tx: &mut Tx, plan: PlanId) -> sqlx::Result<Vec<(UserId, Deed)>> {
+    let rows: Vec<(UserId, String)> = on_tx!(tx, conn => sqlx::query_as(
+        "SELECT DISTINCT user_id, CAST('edit' AS TEXT) FROM plan_changes \
+         WHERE plan_id = $1 AND user_id IS NOT NULL AND part <> 'progress' \
+         UNION SELECT DISTINCT user_id, action FROM plan_events \
+         WHERE plan_id = $1 AND user_id IS NOT NULL AND action IN ('adopt', 'submit')",
+    )
+    .bind(plan)
+    .fetch_all(&mut *conn)
+    .await)?;
+    rows.into_iter()
+        .map(|(user, deed)| {
+            let deed = match deed.as_str() {
+                "edit" => Deed::Edited,
+                "adopt" => Deed::Adopted,
+                "submit" => Deed::Submitted,
+                _ => return Err(corrupt("plan deed")),
+            };
+            Ok((user, deed))
+        })
+        .collect()
 }
 
 #[derive(sqlx::FromRow)]

@@ -123,26 +123,37 @@ pub async fn list(db: &Db, search: &str, limit: i64) -> sqlx::Result<Vec<User>> 
     Ok(rows.into_iter().map(User::from).collect())
 }
 
+/// The account's session epoch: a session signed in under another epoch has ended.
+pub async fn session_epoch(db: &Db, id: UserId) -> sqlx::Result<Option<i64>> {
+    on_pool!(db, pool => sqlx::query_scalar("SELECT session_epoch FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await)
+}
+
+/// Sets a new password and moves the session epoch on, which ends every session of the
+/// account; answers the new epoch (for the session to keep, if any), `None` if no such account.
 pub async fn set_password_hash(
     db: &Db,
     id: UserId,
     hash: &str,
     by: Option<UserId>,
-) -> sqlx::Result<bool> {
+) -> sqlx::Result<Option<i64>> {
     on_pool!(db, pool => async {
         let mut tx = pool.begin_write().await?;
-        let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-            .bind(hash)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-            == 1;
-        if done {
+        let epoch: Option<i64> = sqlx::query_scalar(
+            "UPDATE users SET password_hash = $1, session_epoch = session_epoch + 1 \
+             WHERE id = $2 RETURNING session_epoch",
+        )
+        .bind(hash)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if epoch.is_some() {
             audit::record!(&mut *tx, by, "set_password", "user", id, "Đặt lại mật khẩu").await?;
         }
         tx.commit().await?;
-        Ok(done)
+        Ok(epoch)
     }.await)
 }
 

@@ -3,7 +3,7 @@
 
 use super::member::{CellRole, MemberId};
 use super::org::{Org, OrgId, OrgKind, OrgPath};
-use super::user::User;
+use super::user::{User, UserId};
 
 /// An active member record linked to the actor's account.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,9 +49,13 @@ impl Actor {
 
     /// Admins everywhere; reviewers in their committee's subtree; members in their own cell.
     pub fn can_read_org(&self, org: &Org) -> bool {
-        self.is_admin()
-            || self.reviews_subtree_of(&org.path)
-            || self.member_role_in(org.id).is_some()
+        self.can_read_at(org.id, &org.path)
+    }
+
+    /// [`Actor::can_read_org`] for a unit known only by its id and place in the tree (the
+    /// units above a page, in its breadcrumb).
+    pub fn can_read_at(&self, id: OrgId, path: &OrgPath) -> bool {
+        self.is_admin() || self.reviews_subtree_of(path) || self.member_role_in(id).is_some()
     }
 
     /// Changing an org's details: admins, and the staff of a committee above it (a committee's
@@ -95,24 +99,29 @@ impl Actor {
             }
     }
 
-    /// Reviewing a cell's submitted plan: the staff of its direct higher committee, and never
-    /// someone who belongs to the cell itself (nobody accepts their own plan).
+    /// Reviewing a cell's submitted plan: the staff of its direct higher committee. Holding a
+    /// role in the cell as well takes nothing away; what keeps anyone from deciding on a plan
+    /// they wrote is the plan's own history ([`involvement`]), not the roles they hold today.
     pub fn can_review(&self, cell: &Org) -> bool {
         cell.is_cell()
-            && self.member_role_in(cell.id).is_none()
             && cell
                 .parent_id
                 .is_some_and(|parent| self.reviews.iter().any(|r| r.committee_id == parent))
     }
 
-    /// Reading a committee's issued directive plan: everyone who can read the committee, and
-    /// every member of a cell below it.
+    /// Reading a committee's issued directive plan: everyone who can read the committee, every
+    /// member of a cell below it, and the staff of a committee below it (whose cells carry its
+    /// topics out).
     pub fn can_read_directive(&self, committee: &Org) -> bool {
         self.can_read_org(committee)
             || self
                 .memberships
                 .iter()
                 .any(|m| m.cell_path.is_within(&committee.path))
+            || self
+                .reviews
+                .iter()
+                .any(|r| r.path.is_within(&committee.path))
     }
 
     /// The actor's own member record in `cell`, if any.
@@ -122,6 +131,110 @@ impl Actor {
             .find(|m| m.cell_id == cell_id)
             .map(|m| m.member_id)
     }
+}
+
+/// Why an account may not be linked to a member: linking gives the account the member's role in
+/// the cell, so it is a grant of access and needs someone above the cell to agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkRefusal {
+    /// Only administrators and the staff of a committee above the cell link existing accounts;
+    /// a cell's own leaders cannot hand its roles to accounts of their choosing.
+    NotAbove,
+    /// Nobody grants themselves a role.
+    OwnAccount,
+    /// The account already belongs to an active member (a party member belongs to one cell).
+    LinkedElsewhere,
+    /// An administrator's or a reviewer's account gains a cell role only from an administrator.
+    Privileged,
+}
+
+impl LinkRefusal {
+    /// The message beside the form's "Tài khoản đăng nhập" field.
+    pub fn message(self) -> &'static str {
+        match self {
+            LinkRefusal::NotAbove => {
+                "Chỉ quản trị viên hoặc cán bộ theo dõi của cấp ủy cấp trên mới gắn được tài khoản \
+                 cho đảng viên. Đồng chí có thể để trống ô này hoặc giữ nguyên tài khoản đã gắn."
+            }
+            LinkRefusal::OwnAccount => {
+                "Đồng chí không thể tự gắn tài khoản của chính mình; việc này do người có thẩm \
+                 quyền khác thực hiện."
+            }
+            LinkRefusal::LinkedElsewhere => {
+                "Tài khoản này đang gắn với một đảng viên khác đang sinh hoạt; mỗi tài khoản chỉ \
+                 gắn với một đảng viên."
+            }
+            LinkRefusal::Privileged => {
+                "Đây là tài khoản của quản trị viên hoặc cán bộ theo dõi; chỉ quản trị viên mới \
+                 gắn được tài khoản này cho đảng viên."
+            }
+        }
+    }
+}
+
+impl Actor {
+    /// Giving existing accounts access to `cell` by linking them to its members: administrators
+    /// and the staff of a committee above the cell.
+    pub fn can_link_accounts(&self, cell: &Org) -> bool {
+        cell.is_cell() && (self.is_admin() || self.reviews_subtree_of(&cell.path))
+    }
+
+    /// Linking `account` (with every role it holds now) to the member `member` of `cell`, which
+    /// grants it the member's role there. Keeping a link a member already has is not a grant
+    /// and is not asked about.
+    pub fn may_link(
+        &self,
+        cell: &Org,
+        member: MemberId,
+        account: &Actor,
+    ) -> Result<(), LinkRefusal> {
+        if !self.can_link_accounts(cell) {
+            return Err(LinkRefusal::NotAbove);
+        }
+        if account.user.id == self.user.id {
+            return Err(LinkRefusal::OwnAccount);
+        }
+        if account.memberships.iter().any(|m| m.member_id != member) {
+            return Err(LinkRefusal::LinkedElsewhere);
+        }
+        if (account.is_admin() || !account.reviews.is_empty()) && !self.is_admin() {
+            return Err(LinkRefusal::Privileged);
+        }
+        Ok(())
+    }
+}
+
+/// What someone did to a plan that bars them from deciding on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deed {
+    /// Created or changed its content (marking a step done is progress, not authorship).
+    Edited,
+    /// Recorded the cell's adoption.
+    Adopted,
+    /// Reported it to the committee.
+    Submitted,
+}
+
+impl Deed {
+    /// Why the decision is refused, as the review page says it.
+    pub fn refusal(self) -> &'static str {
+        match self {
+            Deed::Edited => "Đồng chí đã soạn kế hoạch này nên không thể duyệt hay trả lại nó.",
+            Deed::Adopted => {
+                "Đồng chí đã thông qua kế hoạch này nên không thể duyệt hay trả lại nó."
+            }
+            Deed::Submitted => "Đồng chí đã trình kế hoạch này nên không thể duyệt hay trả lại nó.",
+        }
+    }
+}
+
+/// Separation of duties: nobody accepts or returns a plan they edited, adopted or submitted,
+/// whatever roles they hold now (roles come and go; the plan's history stays). `history` is
+/// who did what to the plan, ever; the first of the reviewer's deeds is named.
+pub fn involvement(history: &[(UserId, Deed)], reviewer: UserId) -> Option<Deed> {
+    [Deed::Edited, Deed::Adopted, Deed::Submitted]
+        .into_iter()
+        .find(|deed| history.contains(&(reviewer, *deed)))
 }
 
 #[cfg(test)]
@@ -203,5 +316,129 @@ mod tests {
 
         let member = actor(&[], Some((cell_a.id, CellRole::Member)));
         assert!(member.can_read_org(&cell_a) && !member.can_manage_members(&cell_a));
+    }
+
+    fn as_user(mut actor: Actor, id: i64, admin: bool) -> Actor {
+        actor.user.id = UserId(id);
+        actor.user.is_admin = admin;
+        actor
+    }
+
+    /// A committee with two cells, and a committee below it with one.
+    fn tree() -> (Org, Org, Org, Org, Org) {
+        let top = org(OrgPath::root(OrgId(1)), OrgKind::Committee);
+        let cell_a = org(top.path.child(OrgId(2)), OrgKind::Cell);
+        let cell_b = org(top.path.child(OrgId(3)), OrgKind::Cell);
+        let sub = org(top.path.child(OrgId(4)), OrgKind::Committee);
+        let sub_cell = org(sub.path.child(OrgId(5)), OrgKind::Cell);
+        (top, cell_a, cell_b, sub, sub_cell)
+    }
+
+    #[test]
+    fn a_cell_role_never_shadows_a_reviewership() {
+        let (top, cell_a, _, sub, sub_cell) = tree();
+        let mut both = actor(&[&top], Some((cell_a.id, CellRole::Secretary)));
+        both.memberships[0].cell_path = cell_a.path.clone();
+        assert!(both.can_review(&cell_a));
+        assert!(both.can_read_org(&cell_a) && both.can_manage_members(&cell_a));
+        // Reviewing is the direct committee's: not a cell further down, and never an admin's.
+        assert!(!both.can_review(&sub_cell));
+        assert!(!as_user(actor(&[], None), 2, true).can_review(&cell_a));
+        // The staff of a committee below read the directive plans their cells carry out.
+        let below = actor(&[&sub], None);
+        assert!(below.can_read_directive(&top) && !below.can_read_org(&top));
+    }
+
+    #[test]
+    fn only_someone_above_the_cell_links_an_account_and_never_their_own() {
+        let (top, cell_a, cell_b, sub, _) = tree();
+        let member = crate::domain::member::MemberId(7);
+        let plain = as_user(actor(&[], None), 10, false);
+        let reviewer = as_user(actor(&[&top], None), 20, false);
+        let admin = as_user(actor(&[], None), 30, true);
+        let mut secretary_a = as_user(
+            actor(&[], Some((cell_a.id, CellRole::Secretary))),
+            40,
+            false,
+        );
+        secretary_a.memberships[0].cell_path = cell_a.path.clone();
+        let mut secretary_b = as_user(
+            actor(&[], Some((cell_b.id, CellRole::Secretary))),
+            50,
+            false,
+        );
+        secretary_b.memberships[0].cell_path = cell_b.path.clone();
+
+        // A secretary links nobody: not the reviewer above, not another cell's secretary.
+        assert_eq!(
+            secretary_a.may_link(&cell_a, member, &reviewer),
+            Err(LinkRefusal::NotAbove)
+        );
+        assert_eq!(
+            secretary_a.may_link(&cell_a, member, &secretary_b),
+            Err(LinkRefusal::NotAbove)
+        );
+        assert_eq!(
+            secretary_a.may_link(&cell_a, member, &plain),
+            Err(LinkRefusal::NotAbove)
+        );
+        // A reviewer above links a fresh account, but not their own, not another reviewer's,
+        // not one already with an active member elsewhere.
+        assert_eq!(reviewer.may_link(&cell_a, member, &plain), Ok(()));
+        assert_eq!(
+            reviewer.may_link(&cell_a, member, &reviewer),
+            Err(LinkRefusal::OwnAccount)
+        );
+        let other_reviewer = as_user(actor(&[&sub], None), 60, false);
+        assert_eq!(
+            reviewer.may_link(&cell_a, member, &other_reviewer),
+            Err(LinkRefusal::Privileged)
+        );
+        assert_eq!(
+            reviewer.may_link(&cell_a, member, &admin),
+            Err(LinkRefusal::Privileged)
+        );
+        assert_eq!(
+            reviewer.may_link(&cell_a, member, &secretary_b),
+            Err(LinkRefusal::LinkedElsewhere)
+        );
+        // The member the account already belongs to is not "elsewhere".
+        let own_member = secretary_b.memberships[0].member_id;
+        assert_eq!(reviewer.may_link(&cell_b, own_member, &secretary_b), Ok(()));
+        // A reviewer of a committee below cannot link in a cell of the committee above.
+        assert_eq!(
+            other_reviewer.may_link(&cell_a, member, &plain),
+            Err(LinkRefusal::NotAbove)
+        );
+        // An administrator links a reviewer's account, never their own.
+        assert_eq!(admin.may_link(&cell_a, member, &reviewer), Ok(()));
+        assert_eq!(
+            admin.may_link(&cell_a, member, &admin),
+            Err(LinkRefusal::OwnAccount)
+        );
+        assert_eq!(
+            admin.may_link(&cell_a, member, &secretary_b),
+            Err(LinkRefusal::LinkedElsewhere)
+        );
+        // Nobody links accounts to a committee.
+        assert!(!admin.can_link_accounts(&top));
+    }
+
+    #[test]
+    fn nobody_decides_on_a_plan_they_wrote_adopted_or_submitted() {
+        let (author, secretary, reviewer) = (UserId(1), UserId(2), UserId(3));
+        let history = [
+            (author, Deed::Edited),
+            (secretary, Deed::Adopted),
+            (secretary, Deed::Submitted),
+        ];
+        assert_eq!(involvement(&history, author), Some(Deed::Edited));
+        assert_eq!(involvement(&history, secretary), Some(Deed::Adopted));
+        assert_eq!(
+            involvement(&[(reviewer, Deed::Submitted)], reviewer),
+            Some(Deed::Submitted)
+        );
+        assert_eq!(involvement(&history, reviewer), None);
+        assert!(Deed::Submitted.refusal().contains("đã trình kế hoạch này"));
     }
 }

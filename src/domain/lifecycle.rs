@@ -3,7 +3,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Invalid;
-use super::plan::PlanStatus;
+use super::plan::{PlanStatus, Topic};
+use super::plan_edit::Edit;
 
 /// A transition of a plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,15 +19,18 @@ pub enum Action {
     Accept,
     /// A committee issues its own directive plan to the cells below.
     Issue,
+    /// An adopted plan was edited: it is a draft again, to be adopted again before it goes up.
+    Amend,
 }
 
 impl Action {
-    pub const ALL: [Action; 5] = [
+    pub const ALL: [Action; 6] = [
         Action::Adopt,
         Action::Submit,
         Action::Return,
         Action::Accept,
         Action::Issue,
+        Action::Amend,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -36,6 +40,7 @@ impl Action {
             Action::Return => "return",
             Action::Accept => "accept",
             Action::Issue => "issue",
+            Action::Amend => "amend",
         }
     }
 
@@ -51,6 +56,7 @@ impl Action {
             Action::Return => "Cấp trên trả lại, yêu cầu bổ sung",
             Action::Accept => "Cấp trên duyệt",
             Action::Issue => "Ban hành kế hoạch",
+            Action::Amend => "Sửa sau khi chi bộ thông qua, trở lại dự thảo",
         }
     }
 
@@ -64,6 +70,8 @@ impl Action {
             (Action::Return, Submitted) => Some(Returned),
             (Action::Accept, Submitted) => Some(Accepted),
             (Action::Issue, Draft) => Some(Issued),
+            // Taken by an edit, never asked for on its own (see [`edit_rule`]).
+            (Action::Amend, Adopted) => Some(Draft),
             _ => None,
         }
     }
@@ -93,6 +101,104 @@ impl PlanStatus {
     pub fn is_returned(self) -> bool {
         self == PlanStatus::Returned
     }
+
+    /// Why no part of a plan in this state may change, when none may: what the committee has
+    /// under review, or has accepted, stays the text it saw. There is no transition that reopens
+    /// them; a returned plan is edited freely and resubmitted.
+    pub fn frozen(self) -> Option<Lock> {
+        match self {
+            PlanStatus::Submitted => Some(Lock::UnderReview),
+            PlanStatus::Accepted => Some(Lock::Accepted),
+            _ => None,
+        }
+    }
+
+    /// Why the number, date and subject may not change: frozen, or an issued directive, whose
+    /// number and date the cells below cite in the topics they took in.
+    pub fn header_frozen(self) -> Option<Lock> {
+        self.frozen()
+            .or((self == PlanStatus::Issued).then_some(Lock::Issued))
+    }
+}
+
+/// Why an edit of a plan is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lock {
+    /// Submitted: the committee is reviewing this text.
+    UnderReview,
+    /// Accepted: the committee approved this text.
+    Accepted,
+    /// An issued directive's number, date and subject.
+    Issued,
+    /// A topic of an issued directive that cells below took in: it stays, in its quarter.
+    TakenIn,
+}
+
+impl Lock {
+    pub fn reason(self) -> &'static str {
+        match self {
+            Lock::UnderReview => {
+                "Kế hoạch đã báo cáo cấp trên và đang chờ xem xét: không sửa được cho đến khi \
+                 cấp trên trả lại."
+            }
+            Lock::Accepted => "Cấp trên đã duyệt kế hoạch: nội dung đã duyệt không sửa được nữa.",
+            Lock::Issued => {
+                "Kế hoạch đã ban hành: số, ngày ban hành và trích yếu là căn cứ các chi bộ đã \
+                 ghi, không sửa được nữa."
+            }
+            Lock::TakenIn => {
+                "Chi bộ trực thuộc đã đưa chuyên đề này vào kế hoạch: không xóa được, không đổi \
+                 được quý và thời gian sinh hoạt; các nội dung khác vẫn sửa được."
+            }
+        }
+    }
+}
+
+/// What an edit does to a plan in its state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditRule {
+    /// Saved as it is (a draft, a returned plan, what an issued directive may still correct).
+    Free,
+    /// Saved, and the plan becomes a draft again ([`Action::Amend`]): the text the cell adopted
+    /// changed, and only an adopted text goes up.
+    BackToDraft,
+    /// Not saved.
+    Locked(Lock),
+}
+
+/// Decides what `edit` may do to a plan in `status`. `taken_in` is the stored topic the edit
+/// touches when cells below have taken it in (only an issued directive's topics are).
+pub fn edit_rule(status: PlanStatus, edit: &Edit, taken_in: Option<&Topic>) -> EditRule {
+    // A topic's dates set from its scheduled session are the plan being carried out, like
+    // marking a step done: sessions are scheduled while the plan is adopted, under review or
+    // accepted, and that neither reopens it nor touches the revisions the committee keeps.
+    if matches!(edit, Edit::TopicDates { .. }) {
+        return EditRule::Free;
+    }
+    if let Some(lock) = status.frozen() {
+        return EditRule::Locked(lock);
+    }
+    match (status, edit) {
+        (PlanStatus::Adopted, _) => EditRule::BackToDraft,
+        (PlanStatus::Issued, Edit::Header { .. }) => EditRule::Locked(Lock::Issued),
+        (PlanStatus::Issued, Edit::RemoveTopic(_)) if taken_in.is_some() => {
+            EditRule::Locked(Lock::TakenIn)
+        }
+        (PlanStatus::Issued, Edit::UpdateTopic(topic))
+            if taken_in.is_some_and(|stored| {
+                stored.quarter != topic.quarter || stored.session != topic.session
+            }) =>
+        {
+            EditRule::Locked(Lock::TakenIn)
+        }
+        _ => EditRule::Free,
+    }
+}
+
+/// Whether the plan is a draft again because it was edited after the cell adopted it: its
+/// page says it must be adopted again.
+pub fn amended_after_adoption(status: PlanStatus, events: &[Event]) -> bool {
+    status == PlanStatus::Draft && events.last().is_some_and(|e| e.action == Action::Amend)
 }
 
 /// The cell meeting at which a plan was adopted.
@@ -257,6 +363,70 @@ mod tests {
             .filter(|s| s.is_returned())
             .collect();
         assert_eq!(returned, [Returned]);
+    }
+
+    fn topic(quarter: u8) -> Topic {
+        use crate::domain::plan::{Presenter, TopicId, TopicSource};
+        Topic {
+            id: TopicId(7),
+            title: "Học tập và làm theo tư tưởng Hồ Chí Minh".into(),
+            content: String::new(),
+            quarter: crate::domain::calendar::Quarter::new(quarter),
+            session: None,
+            presenter: Presenter::Nobody,
+            source: TopicSource::Own,
+            materials: String::new(),
+            steps: Vec::new(),
+            mandated_from: None,
+            deadline: String::new(),
+        }
+    }
+
+    #[test]
+    fn each_state_allows_its_edits() {
+        use PlanStatus::*;
+        let texts = Edit::Texts {
+            section: crate::domain::plan::TextSection::Purposes,
+            paragraphs: vec!["Mục đích".into()],
+        };
+        assert_eq!(edit_rule(Draft, &texts, None), EditRule::Free);
+        assert_eq!(edit_rule(Returned, &texts, None), EditRule::Free);
+        assert_eq!(edit_rule(Adopted, &texts, None), EditRule::BackToDraft);
+        assert_eq!(Action::Amend.transition(Adopted), Some(Draft));
+        assert_eq!(
+            edit_rule(Submitted, &texts, None),
+            EditRule::Locked(Lock::UnderReview)
+        );
+        assert_eq!(
+            edit_rule(Accepted, &texts, None),
+            EditRule::Locked(Lock::Accepted)
+        );
+        assert_eq!(edit_rule(Issued, &texts, None), EditRule::Free);
+    }
+
+    #[test]
+    fn an_issued_directive_keeps_what_cells_took_in() {
+        use PlanStatus::*;
+        let stored = topic(2);
+        let id = stored.id;
+        let remove = Edit::RemoveTopic(id);
+        assert_eq!(edit_rule(Issued, &remove, None), EditRule::Free);
+        assert_eq!(
+            edit_rule(Issued, &remove, Some(&stored)),
+            EditRule::Locked(Lock::TakenIn)
+        );
+        let mut corrected = stored.clone();
+        corrected.title = "Tên đã sửa".into();
+        assert_eq!(
+            edit_rule(Issued, &Edit::UpdateTopic(corrected), Some(&stored)),
+            EditRule::Free
+        );
+        assert_eq!(
+            edit_rule(Issued, &Edit::UpdateTopic(topic(3)), Some(&stored)),
+            EditRule::Locked(Lock::TakenIn)
+        );
+        assert_eq!(Issued.header_frozen(), Some(Lock::Issued));
+        assert_eq!(Draft.header_frozen(), None);
     }
 
     #[test]

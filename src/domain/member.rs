@@ -124,6 +124,8 @@ pub struct Member {
     pub active: bool,
     /// Login of the linked account, if any.
     pub login: Option<String>,
+    /// Bumped by every saved change; the edit form carries the version it was drawn from.
+    pub version: i64,
 }
 
 /// A member as a form or an imported row describes them.

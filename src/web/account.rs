@@ -4,16 +4,17 @@ use super::extract::Form;
 use crate::web::routes::Routes;
 use askama::Template;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::AppError;
-use super::auth::{self, Auth};
+use super::auth::{self, Auth, ClientAddress};
 use super::form::{FieldErrors, rejected, render};
 use super::page::Page;
 use crate::AppState;
-use crate::app::accounts as users;
+use crate::app::accounts::{self as users, Check};
 use crate::app::notifications;
 use crate::domain::member::Email;
 use crate::domain::text::limit;
@@ -64,17 +65,44 @@ pub struct PasswordForm {
     confirm: String,
 }
 
+const THROTTLED: &str =
+    "Nhập sai mật khẩu quá nhiều lần. Vì an toàn, vui lòng chờ 15 phút rồi thử lại.";
+
 pub async fn change_password(
     State(state): State<AppState>,
     auth: Auth,
+    ClientAddress(address): ClientAddress,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, AppError> {
     let mut errors = FieldErrors::default();
-    let stored = users::password_hash(&state.db, auth.actor.user.id).await?;
-    // A longer text cannot be the password: not worth hashing.
+    let throttle = &state.settings.throttle;
+    // A longer text cannot be the password: not worth hashing, nor counting as a guess.
     let typed = errors.text("current", &form.current, Password::MAX_CHARS, |_| Ok(()));
-    if typed.is_some() && !users::verify(form.current, stored).await? {
-        errors.add("current", "Mật khẩu hiện tại không đúng.");
+    let check = match typed {
+        Some(()) => {
+            users::check_current_password(
+                &state.db,
+                throttle,
+                &auth.actor.user,
+                &address,
+                form.current,
+            )
+            .await?
+        }
+        None => Check::Wrong,
+    };
+    match check {
+        Check::Valid => {}
+        Check::Wrong => errors.add("current", "Mật khẩu hiện tại không đúng."),
+        Check::Throttled => {
+            errors.add("current", THROTTLED);
+            let page = PasswordPage {
+                page: auth.page("Đổi mật khẩu"),
+                errors,
+                email: own_email(&state, &auth).await?,
+            };
+            return Ok((StatusCode::TOO_MANY_REQUESTS, Html(page.render()?)).into_response());
+        }
     }
     let new = errors.check("new", Password::parse(&form.new));
     if new.is_some() && form.new != form.confirm {
@@ -89,8 +117,10 @@ pub async fn change_password(
         });
     };
     let hash = users::hash(&new).await?;
-    users::set_password_hash(&state.db, auth.actor.user.id, &hash, auth.user_id()).await?;
-    auth::renew(&auth.session).await?;
+    let epoch = users::set_password_hash(&state.db, auth.actor.user.id, &hash, auth.user_id())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    auth::renew(&auth.session, epoch).await?;
     auth.flash("Đã đổi mật khẩu.").await?;
     Ok(Redirect::to("/").into_response())
 }

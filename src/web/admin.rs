@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::AppError;
-use super::auth::Auth;
+use super::auth::{self, Auth};
 use super::form::{FieldErrors, rejected, render};
 use super::page::Page;
 use crate::AppState;
@@ -209,8 +209,12 @@ pub async fn reset_password(
     let mut errors = FieldErrors::default();
     if let Some(secret) = errors.check("password", Password::parse(&form.password)) {
         let hash = users::hash(&secret).await?;
-        if !users::set_password_hash(&state.db, id, &hash, auth.user_id()).await? {
-            return Err(AppError::NotFound);
+        // Ends every session of the account; an administrator resetting their own keeps this one.
+        let epoch = users::set_password_hash(&state.db, id, &hash, auth.user_id())
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if id == auth.actor.user.id {
+            auth::renew(&auth.session, epoch).await?;
         }
         auth.flash("Đã đặt lại mật khẩu.").await?;
         return Ok(Redirect::to(&format!("/admin/users/{id}")).into_response());

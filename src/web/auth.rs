@@ -1,6 +1,7 @@
 //! Signing in and out, and the extractor that gives every handler its actor.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::extract::Form;
 use crate::web::routes::Routes;
@@ -17,11 +18,10 @@ use tower_sessions::Session;
 use super::page::{NavUser, Page};
 use super::{AppError, csrf};
 use crate::AppState;
-use crate::app::accounts::{self as users, login_failures};
+use crate::app::accounts::{self as users, Check};
 use crate::app::notifications;
 use crate::domain::access::Actor;
 use crate::domain::notification::is_local_link;
-use crate::domain::text::canonical;
 use crate::domain::user::UserId;
 
 pub fn routes() -> Routes {
@@ -32,6 +32,10 @@ pub fn routes() -> Routes {
 
 const USER_ID: &str = "user_id";
 const SIGNED_IN_AT: &str = "signed_in_at";
+/// The account's session epoch at sign-in; a password change moves the account's on, which
+/// ends every session stamped with the old one (the sessions' data is an opaque blob in the
+/// store, so they cannot be found by account and deleted).
+const SESSION_EPOCH: &str = "session_epoch";
 const NOTICE: &str = "notice";
 
 /// The signed-in user, with their roles, the CSRF token for forms, and any one-time notice.
@@ -96,15 +100,23 @@ impl FromRequestParts<AppState> for Auth {
         let Some(user_id) = session.get::<UserId>(USER_ID).await? else {
             return Err(login_required());
         };
+        // From here on the session was signed in: if it has ended, say so (a form posted into
+        // an ended session gets its typed text back, see `csrf`).
+        let ended = || AppError::SessionEnded { next: next.clone() };
         let signed_in_at = session.get::<i64>(SIGNED_IN_AT).await?.unwrap_or(0);
         let max_age = i64::try_from(state.settings.session_max.as_secs()).unwrap_or(i64::MAX);
         if Utc::now().timestamp().saturating_sub(signed_in_at) > max_age {
             session.flush().await?;
-            return Err(login_required());
+            return Err(ended());
+        }
+        let epoch = session.get::<i64>(SESSION_EPOCH).await?.unwrap_or(0);
+        if users::session_epoch(&state.db, user_id).await? != Some(epoch) {
+            session.flush().await?;
+            return Err(ended());
         }
         let Some(actor) = users::actor(&state.db, user_id).await? else {
             session.flush().await?;
-            return Err(login_required());
+            return Err(ended());
         };
         let csrf = csrf::token(&session).await?;
         let notice = session.remove::<String>(NOTICE).await?;
@@ -119,8 +131,21 @@ impl FromRequestParts<AppState> for Auth {
     }
 }
 
+/// Whether the warning below was logged already (once per process is enough).
+static UNTRUSTED_PROXY_WARNED: AtomicBool = AtomicBool::new(false);
+
 /// The client's address, for throttling failed logins.
 fn client_address(parts: &Parts, trust_proxy: bool) -> String {
+    if !trust_proxy
+        && parts.headers.contains_key("x-forwarded-for")
+        && !UNTRUSTED_PROXY_WARNED.swap(true, Ordering::Relaxed)
+    {
+        tracing::warn!(
+            "requests arrive with X-Forwarded-For but --trust-proxy is off: every client behind \
+             the proxy shares its address, so the per-address login throttle slows them all \
+             down; set --trust-proxy (CHUYENDE_TRUST_PROXY) if a reverse proxy you run sets it"
+        );
+    }
     if trust_proxy {
         let forwarded = parts
             .headers
@@ -213,53 +238,52 @@ pub async fn login(
     ClientAddress(address): ClientAddress,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
-    let login = canonical(&form.login).to_lowercase();
-    let throttle = &state.settings.throttle;
-    let window = chrono::TimeDelta::from_std(throttle.window)?;
-    let window_start = Utc::now() - window;
+    let login = users::login_key(&form.login);
     let refuse = |status: StatusCode, message: &str, csrf: String| -> Result<Response, AppError> {
         let page = LoginPage {
             page: Page::bare("Đăng nhập").with_csrf(csrf),
-            login: form.login.clone(),
+            login: login.clone(),
             next: form.next.clone(),
             error: Some(message.to_owned()),
         };
         Ok((status, Html(page.render()?)).into_response())
     };
 
-    let (by_login, by_address) =
-        login_failures::count_since(&state.db, &login, &address, window_start).await?;
-    if by_login >= throttle.per_login || by_address >= throttle.per_address {
-        tracing::warn!(login, address, "login throttled");
-        return refuse(
-            StatusCode::TOO_MANY_REQUESTS,
-            THROTTLED,
-            csrf::token(&session).await?,
-        );
-    }
-
-    let credentials = users::credentials(&state.db, &login).await?;
-    let (user_id, stored) = match credentials {
-        Some((id, hash)) => (Some(id), Some(hash)),
-        None => (None, None),
+    let (outcome, user_id) = users::sign_in(
+        &state.db,
+        &state.settings.throttle,
+        &login,
+        &address,
+        form.password.clone(),
+    )
+    .await?;
+    let user_id = match (outcome, user_id) {
+        (Check::Valid, Some(user_id)) => user_id,
+        (Check::Throttled, _) => {
+            return refuse(
+                StatusCode::TOO_MANY_REQUESTS,
+                THROTTLED,
+                csrf::token(&session).await?,
+            );
+        }
+        _ => {
+            tracing::info!(login, address, "login failed");
+            return refuse(
+                StatusCode::UNAUTHORIZED,
+                WRONG_CREDENTIALS,
+                csrf::token(&session).await?,
+            );
+        }
     };
-    let valid = users::verify(form.password.clone(), stored).await?;
-    let Some(user_id) = user_id.filter(|_| valid) else {
-        let forget_before = Utc::now() - window * 4;
-        login_failures::record(&state.db, &login, &address, forget_before).await?;
-        tracing::info!(login, address, "login failed");
-        return refuse(
-            StatusCode::UNAUTHORIZED,
-            WRONG_CREDENTIALS,
-            csrf::token(&session).await?,
-        );
-    };
 
-    login_failures::clear(&state.db, &login).await?;
+    let epoch = users::session_epoch(&state.db, user_id)
+        .await?
+        .unwrap_or_default();
     // A new session id at login defeats session fixation.
     session.cycle_id().await?;
     session.insert(USER_ID, user_id).await?;
     session.insert(SIGNED_IN_AT, Utc::now().timestamp()).await?;
+    session.insert(SESSION_EPOCH, epoch).await?;
     csrf::rotate(&session).await?;
     tracing::info!(login, "signed in");
     Ok(Redirect::to(safe_next(&form.next)).into_response())
@@ -270,8 +294,10 @@ pub async fn logout(session: Session) -> Result<Response, AppError> {
     Ok(Redirect::to("/login").into_response())
 }
 
-/// Re-issues the session id (after a password change) without signing out.
-pub async fn renew(session: &Session) -> Result<(), AppError> {
+/// After one's own password change (which moved the account to `epoch`, ending its other
+/// sessions): keeps this session signed in, under a new id.
+pub async fn renew(session: &Session, epoch: i64) -> Result<(), AppError> {
     session.cycle_id().await?;
+    session.insert(SESSION_EPOCH, epoch).await?;
     Ok(())
 }

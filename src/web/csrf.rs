@@ -1,10 +1,15 @@
 //! CSRF protection for every state-changing request, in two layers:
 //! 1. the browser's own word: a `Sec-Fetch-Site` or `Origin` that says cross-site is refused;
-//! 2. a per-session token every form carries (`csrf_token` field, or the `X-CSRF-Token` header,
-//!    or the query string for multipart uploads), compared in constant time.
+//! 2. a per-session token every form carries (`csrf_token` field, multipart forms included, or
+//!    the `X-CSRF-Token` header; never the URL), compared in constant time.
+//!
+//! A form refused for its token is answered with what the user typed (see `refused`), and so is
+//! one whose signed-in session turns out to have ended.
 
-use axum::body::Body;
-use axum::extract::{Request, State};
+use std::pin::Pin;
+
+use axum::body::{Body, Bytes, HttpBody};
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -12,6 +17,8 @@ use rand::Rng;
 use rand::distributions::Alphanumeric;
 use tower_sessions::Session;
 
+use super::error::SessionEnded;
+use super::refused::{self, Why};
 use super::{AppError, BODY_LIMIT};
 use crate::AppState;
 
@@ -37,6 +44,16 @@ pub async fn rotate(session: &Session) -> Result<String, AppError> {
     Ok(token)
 }
 
+/// Set on a request whose body was larger than [`BODY_LIMIT`]: the handler's own body extractor
+/// refuses it, and a handler that can say "too large" (the member import) looks for this.
+#[derive(Debug, Clone, Copy)]
+pub struct Oversized;
+
+/// How much of an oversized body is still read (and thrown away) so that the answer reaches
+/// the browser: a server that answers while the client is still sending resets the connection,
+/// and the browser shows its own error instead of ours.
+const DRAIN_LIMIT: usize = 8 * BODY_LIMIT;
+
 pub async fn protect(
     State(_): State<AppState>,
     session: Session,
@@ -54,48 +71,111 @@ pub async fn protect(
         return AppError::Csrf.into_response();
     }
     let expected = match session.get::<String>(KEY).await {
-        Ok(Some(token)) => token,
-        Ok(None) => return AppError::Csrf.into_response(),
+        Ok(token) => token,
         Err(error) => return AppError::from(error).into_response(),
     };
 
-    let (parts, body) = request.into_parts();
-    let mut provided = parts
+    // The token is a field of the form (multipart forms included, so that it never travels in
+    // a URL and lands in a log), so the body is read here, bounded, and handed on as read.
+    let (mut parts, body) = request.into_parts();
+    let Ok((bytes, oversized)) = read_bounded(body).await else {
+        return AppError::BadRequest.into_response();
+    };
+    if oversized {
+        parts.extensions.insert(Oversized);
+    }
+    let fields = form_fields(&parts.headers, &bytes, oversized).await;
+    let provided = parts
         .headers
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-        .or_else(|| parts.uri.query().and_then(field_of));
-    let body = if provided.is_none() && is_urlencoded(&parts.headers) {
-        let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
-            return AppError::Csrf.into_response();
-        };
-        provided = std::str::from_utf8(&bytes).ok().and_then(field_of);
-        Body::from(bytes)
-    } else {
-        body
+        .or_else(|| {
+            fields
+                .iter()
+                .find(|(name, _)| name == FIELD)
+                .map(|(_, value)| value.as_str())
+        });
+    let Some(expected) = expected else {
+        // No session, or one that expired: whatever was typed is shown back.
+        return refused::page(Why::SessionEnded, &fields);
     };
     match provided {
         Some(token) if constant_time_eq(token.as_bytes(), expected.as_bytes()) => {
-            next.run(Request::from_parts(parts, body)).await
+            let response = next
+                .run(Request::from_parts(parts, Body::from(bytes)))
+                .await;
+            if response.extensions().get::<SessionEnded>().is_some() {
+                return refused::page(Why::SessionEnded, &fields);
+            }
+            response
         }
-        _ => AppError::Csrf.into_response(),
+        _ => refused::page(Why::StaleForm, &fields),
     }
 }
 
-fn field_of(encoded: &str) -> Option<String> {
-    serde_urlencoded::from_str::<Vec<(String, String)>>(encoded)
-        .ok()?
-        .into_iter()
-        .find(|(name, _)| name == FIELD)
-        .map(|(_, value)| value)
+/// The body, up to [`BODY_LIMIT`] bytes plus one when there was more (so that the handler's
+/// extractor still sees it is too large), and whether there was more.
+async fn read_bounded(mut body: Body) -> Result<(Bytes, bool), axum::Error> {
+    let mut bytes = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
+        let Ok(data) = frame?.into_data() else {
+            continue;
+        };
+        seen = seen.saturating_add(data.len());
+        if bytes.len() <= BODY_LIMIT {
+            let room = BODY_LIMIT + 1 - bytes.len();
+            bytes.extend_from_slice(&data[..data.len().min(room)]);
+        }
+        if seen > DRAIN_LIMIT {
+            break;
+        }
+    }
+    Ok((Bytes::from(bytes), seen > BODY_LIMIT))
 }
 
-fn is_urlencoded(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
+/// The text fields of a urlencoded or multipart form (files left out), in order. Of an
+/// oversized body only the fields that arrived whole within the limit are read.
+async fn form_fields(headers: &HeaderMap, bytes: &Bytes, oversized: bool) -> Vec<(String, String)> {
+    let Some(content_type) = headers.get(header::CONTENT_TYPE) else {
+        return Vec::new();
+    };
+    let kind = content_type.to_str().unwrap_or_default();
+    if kind.starts_with("application/x-www-form-urlencoded") {
+        let whole = if oversized {
+            let end = bytes.iter().rposition(|b| *b == b'&').unwrap_or(0);
+            &bytes[..end]
+        } else {
+            &bytes[..]
+        };
+        return serde_urlencoded::from_bytes(whole).unwrap_or_default();
+    }
+    if !kind.starts_with("multipart/form-data") {
+        return Vec::new();
+    }
+    // Within the limit, or the multipart reader refuses the whole (one-frame) body at once.
+    let within = bytes.slice(..bytes.len().min(BODY_LIMIT));
+    let Ok(request) = Request::builder()
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(within))
+    else {
+        return Vec::new();
+    };
+    let Ok(mut multipart) = Multipart::from_request(request, &()).await else {
+        return Vec::new();
+    };
+    let mut fields = Vec::new();
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.file_name().is_some() {
+            continue;
+        }
+        let name = field.name().unwrap_or_default().to_owned();
+        let Ok(value) = field.text().await else {
+            break;
+        };
+        fields.push((name, value));
+    }
+    fields
 }
 
 /// Modern browsers say where a request comes from; older ones at least send `Origin`.

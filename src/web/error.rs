@@ -13,6 +13,12 @@ pub enum AppError {
     LoginRequired {
         next: String,
     },
+    /// A signed-in session that has ended (too old, or its password changed): like
+    /// `LoginRequired`, but its response is marked [`SessionEnded`] so that a form posted into
+    /// it can get its typed text back.
+    SessionEnded {
+        next: String,
+    },
     Forbidden,
     /// A state-changing request without a valid CSRF proof.
     Csrf,
@@ -28,6 +34,10 @@ impl<E: Into<anyhow::Error>> From<E> for AppError {
     }
 }
 
+/// Marks the response to a request whose signed-in session had ended.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionEnded;
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {
@@ -39,10 +49,11 @@ struct ErrorPage {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, title, message) = match self {
-            AppError::LoginRequired { next } => {
-                let query = serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
-                let target = format!("/login?{query}");
-                return Redirect::to(&target).into_response();
+            AppError::LoginRequired { next } => return to_login(next),
+            AppError::SessionEnded { next } => {
+                let mut response = to_login(next);
+                response.extensions_mut().insert(SessionEnded);
+                return response;
             }
             AppError::Forbidden => (
                 StatusCode::FORBIDDEN,
@@ -84,4 +95,9 @@ impl IntoResponse for AppError {
         .unwrap_or_else(|_| message.to_owned());
         (status, Html(body)).into_response()
     }
+}
+
+fn to_login(next: String) -> Response {
+    let query = serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
+    Redirect::to(&format!("/login?{query}")).into_response()
 }

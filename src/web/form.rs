@@ -88,6 +88,7 @@ pub fn refusal_message(refusal: &Refusal) -> String {
             "Số văn bản này đã dùng cho một kế hoạch khác trong nhiệm kỳ.".into()
         }
         Refusal::Gone => "Phần này vừa bị người khác xóa; không còn gì để lưu.".into(),
+        Refusal::Locked(lock) => format!("Chưa lưu: {}", lock.reason()),
     }
 }
 

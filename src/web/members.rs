@@ -4,26 +4,28 @@ use super::extract::Form;
 use super::extract::Path;
 use crate::web::routes::Routes;
 use askama::Template;
-use axum::extract::{Multipart, State};
+use axum::extract::{Extension, Multipart, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::Datelike;
 use serde::Deserialize;
 
 use super::auth::Auth;
+use super::csrf::Oversized;
 use super::form::{FieldErrors, rejected, render};
 use super::page::Page;
 use super::scope::{org_page, readable_org};
-use super::{AppError, csrf};
+use super::{AppError, BODY_LIMIT};
 use crate::AppState;
-use crate::app::members;
+use crate::app::{accounts, members};
+use crate::domain::access::LinkRefusal;
 use crate::domain::member::{
     BirthYear, CellRole, Email, Member, MemberDraft, MemberId, Phone, Standing, parse_full_name,
 };
 use crate::domain::member_import::{self, Import};
 use crate::domain::org::{Org, OrgId};
 use crate::domain::text::limit;
-use crate::domain::user::Login;
+use crate::domain::user::{Login, UserId};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -67,6 +69,9 @@ pub struct MemberForm {
     /// Checkbox: present when the member still belongs to the cell.
     #[serde(default)]
     active: Option<String>,
+    /// The version of the member the edit form was drawn from.
+    #[serde(default)]
+    version: String,
 }
 
 impl MemberForm {
@@ -99,6 +104,7 @@ impl MemberForm {
             email: member.email.clone().unwrap_or_default(),
             login: member.login.clone().unwrap_or_default(),
             active: member.active.then(|| "on".into()),
+            version: member.version.to_string(),
         }
     }
 
@@ -122,6 +128,31 @@ struct FormPage {
     errors: FieldErrors,
     standings: [Standing; 2],
     roles: [CellRole; 4],
+    /// The member as stored, shown when someone else saved it since the form was drawn.
+    current: String,
+}
+
+/// A stored member as the conflict box shows it.
+fn member_text(member: &Member) -> String {
+    let optional = |value: &Option<String>| value.clone().unwrap_or_else(|| "—".into());
+    [
+        format!("Họ và tên: {}", member.full_name),
+        format!("Đảng viên: {}", member.standing.label()),
+        format!("Chức vụ: {}", member.role.label()),
+        format!(
+            "Năm sinh: {}",
+            optional(&member.birth_year.map(|y| y.to_string()))
+        ),
+        format!("Điện thoại: {}", optional(&member.phone)),
+        format!("Thư điện tử: {}", optional(&member.email)),
+        format!("Tài khoản đăng nhập: {}", optional(&member.login)),
+        if member.active {
+            "Đang sinh hoạt tại chi bộ".into()
+        } else {
+            "Đã chuyển sinh hoạt đi nơi khác".into()
+        },
+    ]
+    .join("\n")
 }
 
 impl FormPage {
@@ -140,6 +171,7 @@ impl FormPage {
             errors,
             standings: Standing::ALL,
             roles: CellRole::ALL,
+            current: String::new(),
         }
     }
 }
@@ -217,6 +249,47 @@ pub async fn edit_page(
     ))
 }
 
+/// The account the form links to the member. A link the member does not already hold grants
+/// the account a role in the cell, so it must pass [`Actor::may_link`]; keeping or clearing
+/// the member's link is the cell's own business.
+///
+/// [`Actor::may_link`]: crate::domain::access::Actor::may_link
+async fn linked_account(
+    state: &AppState,
+    auth: &Auth,
+    (member, cell): (&Member, &Org),
+    form: &MemberForm,
+    errors: &mut FieldErrors,
+) -> Result<Option<UserId>, AppError> {
+    if form.login.trim().is_empty() {
+        return Ok(None);
+    }
+    let Some(login) = errors.text("login", &form.login, limit::NAME, Login::parse) else {
+        return Ok(None);
+    };
+    // Re-activating a member who left gives their account the cell's access again.
+    let kept =
+        member.login.as_deref() == Some(login.as_str()) && (member.active || form.active.is_none());
+    // Asked before the account is looked up, so that who may not link learns nothing of it.
+    if !kept && !auth.actor.can_link_accounts(cell) {
+        errors.add("login", LinkRefusal::NotAbove.message());
+        return Ok(None);
+    }
+    let account = match members::find_by_login(&state.db, login.as_str()).await? {
+        Some(user) => accounts::actor(&state.db, user.id).await?,
+        None => None,
+    };
+    let Some(account) = account else {
+        errors.add("login", "Không có tài khoản với tên đăng nhập này.");
+        return Ok(None);
+    };
+    if !kept && let Err(refusal) = auth.actor.may_link(cell, member.id, &account) {
+        errors.add("login", refusal.message());
+        return Ok(None);
+    }
+    Ok(Some(account.user.id))
+}
+
 pub async fn update(
     State(state): State<AppState>,
     auth: Auth,
@@ -224,25 +297,15 @@ pub async fn update(
     Form(form): Form<MemberForm>,
 ) -> Result<Response, AppError> {
     let (member, cell) = managed_member(&state, &auth, id).await?;
+    let mut form = form;
     let mut errors = FieldErrors::default();
     let draft = form.parse(&mut errors);
-    let user = if form.login.trim().is_empty() {
-        None
-    } else {
-        match errors.text("login", &form.login, limit::NAME, Login::parse) {
-            Some(login) => match members::find_by_login(&state.db, login.as_str()).await? {
-                Some(user) => Some(user.id),
-                None => {
-                    errors.add("login", "Không có tài khoản với tên đăng nhập này.");
-                    None
-                }
-            },
-            None => None,
-        }
-    };
+    let user = linked_account(&state, &auth, (&member, &cell), &form, &mut errors).await?;
+    let mut stale = false;
     if let (Some(draft), true) = (&draft, errors.is_empty()) {
         let change = members::Update {
             draft,
+            version: form.version.trim().parse().unwrap_or(0),
             active: form.active.is_some(),
             user,
         };
@@ -255,17 +318,22 @@ pub async fn update(
                 "login",
                 "Tài khoản này đã gắn với một đảng viên khác của chi bộ.",
             ),
+            Err(members::UpdateError::Stale) => stale = true,
             Err(members::UpdateError::Sqlx(error)) => return Err(error.into()),
         }
     }
+    // Someone saved the member since the form was drawn: the form comes back as typed, with
+    // the member as stored now and its version, so that saving again is a deliberate choice.
+    let mut current = String::new();
+    if stale {
+        let (now, _) = managed_member(&state, &auth, id).await?;
+        current = member_text(&now);
+        form.version = now.version.to_string();
+    }
     let page = org_page(&state, &auth, &cell, &member.full_name).await?;
-    rejected(&FormPage::new(
-        page,
-        format!("/members/{id}/edit"),
-        true,
-        form,
-        errors,
-    ))
+    let mut template = FormPage::new(page, format!("/members/{id}/edit"), true, form, errors);
+    template.current = current;
+    rejected(&template)
 }
 
 #[derive(Template)]
@@ -280,14 +348,19 @@ struct ImportPage {
     csv: String,
 }
 
+/// The largest CSV file taken. The confirmation carries the file's text back as a form field,
+/// percent-encoded (up to three bytes for one), so a file of this size still confirms within
+/// the request limit.
+const IMPORT_LIMIT: usize = BODY_LIMIT / 4;
+
 impl ImportPage {
-    fn upload_action(&self) -> String {
-        format!(
-            "/orgs/{}/members/import?{}",
-            self.cell.id,
-            serde_urlencoded::to_string([(csrf::FIELD, &self.page.csrf)]).unwrap_or_default()
-        )
+    fn limit_kb(&self) -> usize {
+        IMPORT_LIMIT / 1024
     }
+}
+
+fn too_large() -> String {
+    format!("Tệp quá lớn: tối đa {} KB.", IMPORT_LIMIT / 1024)
 }
 
 pub async fn import_page(
@@ -310,18 +383,23 @@ pub async fn import_preview(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<OrgId>,
+    oversized: Option<Extension<Oversized>>,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
     let cell = managed_cell(&state, &auth, id).await?;
+    let page = org_page(&state, &auth, &cell, "Nhập đảng viên từ tệp CSV").await?;
+    if oversized.is_some() {
+        return show_import(page, cell, Err(too_large()));
+    }
     let mut bytes = None;
     while let Ok(Some(field)) = multipart.next_field().await {
         if field.name() == Some("file") {
             bytes = field.bytes().await.ok();
         }
     }
-    let page = org_page(&state, &auth, &cell, "Nhập đảng viên từ tệp CSV").await?;
     let outcome = match bytes.filter(|b| !b.is_empty()) {
         None => Err("Vui lòng chọn một tệp CSV.".to_owned()),
+        Some(bytes) if bytes.len() > IMPORT_LIMIT => Err(too_large()),
         Some(bytes) => member_import::decode(&bytes)
             .and_then(|csv| Ok((member_import::read(&csv, current_year())?, csv)))
             .map_err(|e| e.0.to_owned()),
@@ -364,9 +442,15 @@ pub async fn import_confirm(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<OrgId>,
-    Form(form): Form<ConfirmForm>,
+    oversized: Option<Extension<Oversized>>,
+    form: Result<Form<ConfirmForm>, AppError>,
 ) -> Result<Response, AppError> {
     let cell = managed_cell(&state, &auth, id).await?;
+    if oversized.is_some() {
+        let page = org_page(&state, &auth, &cell, "Nhập đảng viên từ tệp CSV").await?;
+        return show_import(page, cell, Err(too_large()));
+    }
+    let Form(form) = form?;
     let parsed = member_import::read(&form.csv, current_year());
     if let Some(drafts) = parsed
         .as_ref()

@@ -18,6 +18,7 @@ mod notifications;
 mod orgs;
 mod page;
 mod plans;
+mod refused;
 mod review;
 mod routes;
 mod scope;

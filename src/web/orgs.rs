@@ -100,6 +100,9 @@ pub struct OrgForm {
     place_name: String,
     #[serde(default)]
     term_start: String,
+    /// The version of the unit the edit form was drawn from.
+    #[serde(default)]
+    version: String,
 }
 
 impl OrgForm {
@@ -158,6 +161,7 @@ impl OrgForm {
             abbreviation: org.abbreviation.clone(),
             place_name: org.place_name.clone(),
             term_start: org.term_start.to_string(),
+            version: String::new(),
         }
     }
 
@@ -170,6 +174,7 @@ impl OrgForm {
             abbreviation: "CB".into(),
             place_name: parent.place_name.clone(),
             term_start: parent.term_start.to_string(),
+            version: String::new(),
         }
     }
 }
@@ -183,6 +188,20 @@ struct FormPage {
     choose_kind: bool,
     form: OrgForm,
     errors: FieldErrors,
+    /// The unit as stored, shown when someone else saved it since the form was drawn.
+    current: String,
+}
+
+/// A stored unit as the conflict box shows it.
+fn org_text(org: &Org) -> String {
+    [
+        format!("Tên đầy đủ: {}", org.name),
+        format!("Tổ chức cấp trên trực tiếp: {}", org.superior_name),
+        format!("Chữ viết tắt: {}", org.abbreviation),
+        format!("Địa danh: {}", org.place_name),
+        format!("Năm bắt đầu nhiệm kỳ: {}", org.term_start),
+    ]
+    .join("\n")
 }
 
 pub async fn new_root_page(auth: Auth) -> Result<Response, AppError> {
@@ -198,6 +217,7 @@ pub async fn new_root_page(auth: Auth) -> Result<Response, AppError> {
             ..OrgForm::default()
         },
         errors: FieldErrors::default(),
+        current: String::new(),
     })
 }
 
@@ -221,6 +241,7 @@ pub async fn create_root(
             choose_kind: true,
             form,
             errors,
+            current: String::new(),
         }),
     }
 }
@@ -243,6 +264,7 @@ pub async fn new_child_page(
         choose_kind: true,
         form: OrgForm::below(&parent),
         errors: FieldErrors::default(),
+        current: String::new(),
     })
 }
 
@@ -265,6 +287,7 @@ pub async fn create_child(
             choose_kind: true,
             form,
             errors,
+            current: String::new(),
         }),
     }
 }
@@ -280,13 +303,20 @@ pub async fn edit_page(
     auth: Auth,
     Path(id): Path<OrgId>,
 ) -> Result<Response, AppError> {
-    let org = editable(&state, &auth, id).await?;
+    editable(&state, &auth, id).await?;
+    let (org, version) = orgs::get_versioned(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     render(&FormPage {
         page: org_page(&state, &auth, &org, "Sửa thông tin").await?,
         action: format!("/orgs/{id}/edit"),
         choose_kind: false,
-        form: OrgForm::of(&org),
+        form: OrgForm {
+            version: version.to_string(),
+            ..OrgForm::of(&org)
+        },
         errors: FieldErrors::default(),
+        current: String::new(),
     })
 }
 
@@ -299,18 +329,29 @@ pub async fn update(
     let org = editable(&state, &auth, id).await?;
     // The kind of a unit is fixed once it has been created.
     form.kind = org.kind.as_str().into();
-    match form.parse() {
+    let (errors, current) = match form.parse() {
         Ok(draft) => {
-            orgs::update(&state.db, id, &draft, auth.user_id()).await?;
-            auth.flash("Đã lưu thông tin.").await?;
-            Ok(Redirect::to(&format!("/orgs/{id}")).into_response())
+            let version = form.version.trim().parse().unwrap_or(0);
+            if orgs::update(&state.db, id, version, &draft, auth.user_id()).await? {
+                auth.flash("Đã lưu thông tin.").await?;
+                return Ok(Redirect::to(&format!("/orgs/{id}")).into_response());
+            }
+            // Someone saved the unit since the form was drawn: the form comes back as typed,
+            // with the unit as stored now and its version.
+            let (now, version) = orgs::get_versioned(&state.db, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            form.version = version.to_string();
+            (FieldErrors::default(), org_text(&now))
         }
-        Err(errors) => rejected(&FormPage {
-            page: org_page(&state, &auth, &org, "Sửa thông tin").await?,
-            action: format!("/orgs/{id}/edit"),
-            choose_kind: false,
-            form,
-            errors,
-        }),
-    }
+        Err(errors) => (errors, String::new()),
+    };
+    rejected(&FormPage {
+        page: org_page(&state, &auth, &org, "Sửa thông tin").await?,
+        action: format!("/orgs/{id}/edit"),
+        choose_kind: false,
+        form,
+        errors,
+        current,
+    })
 }

@@ -18,6 +18,7 @@ use crate::app;
 use crate::app::plans::Pulled;
 use crate::app::review::{Comment, Commented, Decision, InboxRow, Moved, Revision};
 use crate::domain::Invalid;
+use crate::domain::access::Deed;
 use crate::domain::calendar::parse_date;
 use crate::domain::lifecycle::Adoption;
 use crate::domain::org::Org;
@@ -64,6 +65,7 @@ async fn report(auth: &Auth, moved: Moved, done: &str, blocked: &str) -> Result<
             format!("{blocked}: {}", messages.join(" "))
         }
         Moved::NoCommittee => "Chi bộ chưa có cấp ủy cấp trên trong hệ thống để báo cáo.".into(),
+        Moved::Involved(deed) => deed.refusal().into(),
     };
     auth.flash(&message).await
 }
@@ -254,6 +256,8 @@ struct ReviewPage {
     body: String,
     accept_comment: String,
     return_comment: String,
+    /// Why this reviewer may not decide on the plan (they had a hand in it), if so.
+    involved: Option<&'static str>,
 }
 
 /// The error key of the accept form's comment (the return form's is `comment`).
@@ -305,6 +309,9 @@ async fn review_page(
         body: get("body"),
         accept_comment,
         return_comment,
+        involved: app::review::involvement(state.ctx(), id, auth.actor.user.id)
+            .await?
+            .map(Deed::refusal),
         errors,
         plan,
         cell,
@@ -380,6 +387,11 @@ async fn decide(
 ) -> Result<Response, AppError> {
     let moved =
         app::review::decide(state.ctx(), auth.user_id(), plan, cell, decision, comment).await?;
+    if let Moved::Involved(deed) = moved {
+        let mut errors = FieldErrors::default();
+        errors.add("decision", deed.refusal());
+        return review_page(state, auth, plan.id, errors, None).await;
+    }
     let done = match decision {
         Decision::Accept => "Đã duyệt kế hoạch.",
         Decision::Return => "Đã trả lại kế hoạch cho chi bộ.",

@@ -1,22 +1,27 @@
 //! Loading what a request is about and checking that the actor may see or change it: one place
-//! for the scope rules every area shares (404 when it does not exist, 403 when it is not
-//! theirs), and the page frames that place a page in the party tree.
+//! for the scope rules every area shares, and the page frames that place a page in the party
+//! tree. What the actor may not even read answers 404 exactly like what does not exist, so ids
+//! outside one's scope cannot be told from missing ones; 403 is kept for what the actor can
+//! see but may not do.
 
 use super::AppError;
 use super::auth::Auth;
 use super::page::Page;
 use crate::AppState;
 use crate::app;
-use crate::domain::org::{Org, OrgId};
+use crate::domain::org::{Org, OrgId, OrgPath};
 use crate::domain::plan::{Plan, PlanId, PlanStatus};
+
+/// Not found, unless the actor may read it: the answer for anything outside one's scope.
+fn visible<T>(thing: Option<T>, readable: impl FnOnce(&T) -> bool) -> Result<T, AppError> {
+    thing.filter(readable).ok_or(AppError::NotFound)
+}
 
 /// An org the actor may read.
 pub async fn readable_org(state: &AppState, auth: &Auth, id: OrgId) -> Result<Org, AppError> {
-    let org = app::orgs::get(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    auth.require(auth.actor.can_read_org(&org))?;
-    Ok(org)
+    visible(app::orgs::get(&state.db, id).await?, |org| {
+        auth.actor.can_read_org(org)
+    })
 }
 
 /// An org (a cell, or a committee for its directive plans) whose plans the actor may draft.
@@ -39,8 +44,10 @@ pub async fn readable_plan(
     let org = app::orgs::get(&state.db, plan.org_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let directive = plan.status == PlanStatus::Issued && auth.actor.can_read_directive(&org);
-    auth.require(directive || auth.actor.can_read_org(&org))?;
+    let org = visible(Some(org), |org| {
+        (plan.status == PlanStatus::Issued && auth.actor.can_read_directive(org))
+            || auth.actor.can_read_org(org)
+    })?;
     Ok((plan, org))
 }
 
@@ -80,33 +87,33 @@ pub async fn reviewable_plan(
 }
 
 /// The page frame for anything about `org`: the breadcrumb runs from the root down to it,
-/// linking the units the actor may open.
+/// linking only the units the actor may open (the others are named without a link).
 pub async fn org_page(
     state: &AppState,
     auth: &Auth,
     org: &Org,
     title: &str,
 ) -> Result<Page, AppError> {
-    let chain = org.path.ids();
-    let reviewed = |depth: usize| {
-        chain[..=depth]
-            .iter()
-            .any(|id| auth.actor.reviews.iter().any(|r| r.committee_id == *id))
+    // Each unit above sits at a prefix of the org's path.
+    let mut above: Vec<(OrgId, OrgPath)> = Vec::new();
+    for id in org.path.ids() {
+        let path = match above.last() {
+            None => OrgPath::root(id),
+            Some((_, parent)) => parent.child(id),
+        };
+        above.push((id, path));
+    }
+    let link = |id: OrgId, path: Option<&OrgPath>| match path {
+        Some(path) if auth.actor.can_read_at(id, path) => format!("/orgs/{id}"),
+        _ => String::new(),
     };
     let mut page = auth.page(title);
-    for (depth, (id, name)) in app::orgs::ancestors(&state.db, org)
-        .await?
-        .into_iter()
-        .enumerate()
-    {
-        let href = if auth.actor.is_admin() || reviewed(depth) {
-            format!("/orgs/{id}")
-        } else {
-            String::new()
-        };
-        page = page.crumb(href, name);
+    for (id, name) in app::orgs::ancestors(&state.db, org).await? {
+        let path = above.iter().find(|(i, _)| *i == id).map(|(_, p)| p);
+        page = page.crumb(link(id, path), name);
     }
-    Ok(page.crumb(format!("/orgs/{}", org.id), org.name.clone()))
+    // A directive plan's reader may be someone below the committee who cannot open its page.
+    Ok(page.crumb(link(org.id, Some(&org.path)), org.name.clone()))
 }
 
 /// The frame of a page about a plan: the tree, the org, the plan.

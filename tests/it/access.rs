@@ -244,7 +244,9 @@ both! {
         let cell_a_managers = &[DeputyA, SecretaryA, ReviewerAbove, Admin];
         let cell_b_readers = &[SecretaryB, ReviewerAbove, Admin];
         let committee_staff = &[ReviewerAbove, Admin];
-        let below_committee = &[MemberA, DeputyA, SecretaryA, SecretaryB, ReviewerAbove, Admin];
+        // An issued directive plan: its committee's readers, the members of the cells below and
+        // the staff of the committees below, whose cells carry it out.
+        let below_committee = &[MemberA, DeputyA, SecretaryA, SecretaryB, ReviewerAbove, ReviewerSub, Admin];
         let reviewers_of_b = &[ReviewerAbove];
         let admin = &[Admin];
         let public = ALL;

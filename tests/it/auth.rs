@@ -5,6 +5,9 @@ use std::time::Duration;
 use chuyende::Settings;
 use reqwest::StatusCode;
 
+use chuyende::config::Throttle;
+use chuyende::db::Db;
+
 use crate::both;
 use crate::harness::{Backend, TestApp};
 
@@ -77,6 +80,141 @@ both! {
         locked.contains("Đăng nhập sai quá nhiều lần").contains("15 phút");
         // Another account from the same address is not locked by it.
         app.login("dangvien").await.get("/").await.ok().contains("Nguyễn Thị Ly");
+    }
+
+    async fn parallel_guesses_cannot_overrun_the_account_limit(app: TestApp) {
+        let browser = app.browser();
+        browser.get("/login").await;
+        let guesses = (0..10).map(|i| {
+            let browser = browser.clone();
+            async move {
+                let guess = format!("doan-sai-{i}");
+                browser.post("/login", &[("login", "bithu"), ("password", &guess)]).await.status
+            }
+        });
+        let statuses = join_all(guesses).await;
+        let checked = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
+        let refused = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
+        assert_eq!(checked + refused, 10, "{statuses:?}");
+        assert!(checked <= 5, "at most the limit of 5 guesses is checked: {statuses:?}");
+        assert_eq!(failures_of(&app, "bithu").await, checked as i64, "one row per checked guess");
+        // Racing guesses refused one another without being checked; what is left of the
+        // budget is spent one by one, and then the account is locked.
+        for _ in checked..5 {
+            let response = browser.post("/login", &[("login", "bithu"), ("password", "doan-sai")]).await;
+            assert_eq!(response.status, StatusCode::UNAUTHORIZED);
+        }
+        let locked = browser.post("/login", &[("login", "bithu"), ("password", "chuyende-demo")]).await;
+        assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(failures_of(&app, "bithu").await, 5);
+    }
+
+    async fn an_overlong_login_name_is_not_stored_as_such(app: TestApp) {
+        let browser = app.browser();
+        browser.get("/login").await;
+        let huge = "a".repeat(2_000_000);
+        let response = browser.post("/login", &[("login", &huge), ("password", "doan-sai")]).await;
+        assert!(!response.status.is_server_error(), "{}", response.status);
+        assert!(response.body.len() < 100_000, "the name is not echoed back whole");
+        let longest: Option<i64> = match &app.db {
+            Db::Sqlite(pool) => sqlx::query_scalar("SELECT MAX(LENGTH(login)) FROM login_failures").fetch_one(pool).await.unwrap(),
+            Db::Postgres(pool) => sqlx::query_scalar("SELECT MAX(LENGTH(login))::BIGINT FROM login_failures").fetch_one(pool).await.unwrap(),
+        };
+        assert!(longest.unwrap_or(0) <= 200, "stored login of {longest:?} characters");
+    }
+
+    async fn wrong_current_passwords_are_throttled_like_logins(app: TestApp) {
+        let browser = app.login("dangvien").await;
+        browser.get("/account/password").await.ok();
+        let user = chuyende::db::users::find_by_login(&app.db, "dangvien").await.unwrap().unwrap().id;
+        let before = chuyende::db::users::password_hash(&app.db, user).await.unwrap();
+        for i in 0..5 {
+            let guess = format!("doan-sai-{i}");
+            let wrong = browser
+                .post("/account/password", &[("current", &guess), ("new", "mat-khau-moi"), ("confirm", "mat-khau-moi")])
+                .await;
+            assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+        // Even the right one is no longer checked, and the account's login is locked with it.
+        let throttled = browser
+            .post("/account/password", &[("current", "chuyende-demo"), ("new", "mat-khau-moi"), ("confirm", "mat-khau-moi")])
+            .await;
+        assert_eq!(throttled.status, StatusCode::TOO_MANY_REQUESTS);
+        throttled.contains("Nhập sai mật khẩu quá nhiều lần");
+        assert_eq!(chuyende::db::users::password_hash(&app.db, user).await.unwrap(), before);
+        let other = app.browser();
+        other.get("/login").await;
+        let locked = other.post("/login", &[("login", "dangvien"), ("password", "chuyende-demo")]).await;
+        assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    }
+
+    async fn a_password_change_ends_the_accounts_other_sessions(app: TestApp) {
+        let here = app.login("dangvien").await;
+        let elsewhere = app.login("dangvien").await;
+        here.get("/account/password").await.ok();
+        here.post("/account/password", &[("current", "chuyende-demo"), ("new", "mat-khau-moi"), ("confirm", "mat-khau-moi")])
+            .await
+            .redirects_to("/");
+        here.get("/").await.ok().contains("Đã đổi mật khẩu.");
+        elsewhere.get("/").await.redirects_to("/login");
+        // Another account's sessions are untouched.
+        let secretary = app.login("bithu").await;
+        let secretary_too = app.login("bithu").await;
+        here.get("/").await.ok();
+
+        // An administrator's reset ends every session of the account.
+        let admin = app.login("admin").await;
+        let bithu = chuyende::db::users::find_by_login(&app.db, "bithu").await.unwrap().unwrap().id;
+        admin.get(&format!("/admin/users/{bithu}")).await.ok();
+        admin.post(&format!("/admin/users/{bithu}/password"), &[("password", "mat-khau-dat-lai")])
+            .await
+            .redirects_to(&format!("/admin/users/{bithu}"));
+        admin.get("/").await.ok();
+        secretary.get("/").await.redirects_to("/login");
+        secretary_too.get("/").await.redirects_to("/login");
+        app.login_with("bithu", "mat-khau-dat-lai").await.get("/").await.ok();
+    }
+
+    async fn a_form_posted_into_an_ended_session_keeps_its_text(app: TestApp) {
+        let cell = app.demo.kindergarten.id;
+        let browser = app.login("bithu").await;
+        let path = format!("/orgs/{cell}/members/new");
+        browser.get(&path).await.ok();
+        forget_sessions(&app).await;
+        let long = format!("Phó Thị Soạn Dài {}", "chữ ".repeat(2000));
+        let response = browser.post(&path, &[("full_name", &long), ("standing", "full"), ("role", "member")]).await;
+        assert_eq!(response.status, StatusCode::FORBIDDEN);
+        response
+            .contains("Phiên đăng nhập đã hết hạn")
+            .contains("chưa được lưu")
+            .contains(long.trim_end())
+            .contains("readonly")
+            .lacks(&browser.token());
+        let members = chuyende::db::members::list(&app.db, cell).await.unwrap();
+        assert!(members.iter().all(|m| !m.full_name.starts_with("Phó Thị Soạn")), "nothing stored");
+
+        // Passwords are never shown back.
+        let other = app.login("dangvien").await;
+        other.get("/account/password").await.ok();
+        forget_sessions(&app).await;
+        let response = other
+            .post("/account/password", &[("current", "bi-mat-cu-123"), ("new", "bi-mat-moi-456"), ("confirm", "bi-mat-moi-456")])
+            .await;
+        assert_eq!(response.status, StatusCode::FORBIDDEN);
+        response.contains("Phiên đăng nhập đã hết hạn").lacks("bi-mat-cu-123").lacks("bi-mat-moi-456");
+
+        // A form from before the last sign-in (another tab signed in again since: the token
+        // changed) keeps its text too.
+        let browser = app.login("bithu").await;
+        browser.get(&path).await.ok();
+        let old_token = browser.token();
+        browser.post("/logout", &[]).await.redirects_to("/login");
+        browser.get("/login").await.ok();
+        browser.post("/login", &[("login", "bithu"), ("password", "chuyende-demo")]).await.redirects_to("/");
+        let fields = [("csrf_token", old_token.as_str()), ("full_name", "Văn bản gõ dở"), ("standing", "full"), ("role", "member")];
+        let response = browser.post_raw(&path, &fields, &[]).await;
+        assert_eq!(response.status, StatusCode::FORBIDDEN);
+        response.contains("Yêu cầu không hợp lệ").contains("Văn bản gõ dở").contains("chưa được lưu");
     }
 
     async fn session_id_changes_at_login_and_the_old_one_is_dead(app: TestApp) {
@@ -193,7 +331,25 @@ async fn sessions_end_after_their_maximum_age(backend: Backend) {
     };
     let app = TestApp::start_with(backend, settings).await;
     let browser = app.login("bithu").await;
+    let cell = app.demo.kindergarten.id;
+    let path = format!("/orgs/{cell}/members/new");
+    browser.get("/").await.ok();
     tokio::time::sleep(Duration::from_millis(1100)).await;
+    // A form sent into the ended session gets its text back rather than a trip to the login page.
+    let response = browser
+        .post(
+            &path,
+            &[
+                ("full_name", "Nội dung gõ rất lâu"),
+                ("standing", "full"),
+                ("role", "member"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::FORBIDDEN);
+    response
+        .contains("Phiên đăng nhập đã hết hạn")
+        .contains("Nội dung gõ rất lâu");
     browser.get("/").await.redirects_to("/login");
 }
 
@@ -205,4 +361,115 @@ async fn sessions_end_after_their_maximum_age_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_end_after_their_maximum_age_postgres() {
     sessions_end_after_their_maximum_age(Backend::Postgres).await;
+}
+
+/// Runs the futures concurrently on the runtime's workers.
+async fn join_all<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut outputs = Vec::new();
+    for handle in handles {
+        outputs.push(handle.await.unwrap());
+    }
+    outputs
+}
+
+async fn failures_of(app: &TestApp, login: &str) -> i64 {
+    let query = "SELECT COUNT(*) FROM login_failures WHERE login = $1";
+    match &app.db {
+        Db::Sqlite(pool) => sqlx::query_scalar(query)
+            .bind(login)
+            .fetch_one(pool)
+            .await
+            .unwrap(),
+        Db::Postgres(pool) => sqlx::query_scalar(query)
+            .bind(login)
+            .fetch_one(pool)
+            .await
+            .unwrap(),
+    }
+}
+
+/// Many failures from one address slow it down, but lock no one out: behind a proxy without
+/// `--trust-proxy`, that address is everyone's.
+async fn one_address_is_slowed_down_not_locked_out(backend: Backend) {
+    let delay = Duration::from_millis(100);
+    let settings = Settings {
+        throttle: Throttle {
+            per_address: 3,
+            address_delay: delay,
+            max_address_delay: delay * 4,
+            ..Throttle::default()
+        },
+        ..Settings::default()
+    };
+    let app = TestApp::start_with(backend, settings).await;
+    let browser = app.browser();
+    browser.get("/login").await;
+    for i in 0..6 {
+        let login = format!("khongco{i}");
+        let response = browser
+            .post("/login", &[("login", &login), ("password", "doan-sai")])
+            .await;
+        assert_eq!(response.status, StatusCode::UNAUTHORIZED);
+    }
+    // Another account's right password still signs in, only later.
+    let started = std::time::Instant::now();
+    browser
+        .post(
+            "/login",
+            &[("login", "bithu"), ("password", "chuyende-demo")],
+        )
+        .await
+        .redirects_to("/");
+    assert!(
+        started.elapsed() >= delay * 4,
+        "waited {:?}",
+        started.elapsed()
+    );
+
+    // The account's own lock still holds.
+    let other = app.browser();
+    other.get("/login").await;
+    for _ in 0..5 {
+        let response = other
+            .post("/login", &[("login", "dangvien"), ("password", "doan-sai")])
+            .await;
+        assert_eq!(response.status, StatusCode::UNAUTHORIZED);
+    }
+    let locked = other
+        .post(
+            "/login",
+            &[("login", "dangvien"), ("password", "chuyende-demo")],
+        )
+        .await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_is_slowed_down_not_locked_out_sqlite() {
+    one_address_is_slowed_down_not_locked_out(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_is_slowed_down_not_locked_out_postgres() {
+    one_address_is_slowed_down_not_locked_out(Backend::Postgres).await;
+}
+
+/// What the idle timeout does: the store no longer has any session.
+async fn forget_sessions(app: &TestApp) {
+    match &app.db {
+        Db::Sqlite(pool) => sqlx::query("DELETE FROM sessions")
+            .execute(pool)
+            .await
+            .map(|_| ()),
+        Db::Postgres(pool) => sqlx::query("DELETE FROM sessions")
+            .execute(pool)
+            .await
+            .map(|_| ()),
+    }
+    .unwrap();
 }

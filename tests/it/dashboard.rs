@@ -525,7 +525,7 @@ both! {
         }
         for org in [&tree.top, &tree.b] {
             for path in pages(org) {
-                assert_eq!(status(at_a.clone(), path.clone()).await, StatusCode::FORBIDDEN, "reviewer of A on {path}");
+                assert_eq!(status(at_a.clone(), path.clone()).await, StatusCode::NOT_FOUND, "reviewer of A on {path}");
             }
         }
 
@@ -533,7 +533,7 @@ both! {
         let commune = &app.demo.commune;
         let danguy = app.login("danguy").await;
         for path in pages(&tree.top) {
-            assert_eq!(status(danguy.clone(), path).await, StatusCode::FORBIDDEN);
+            assert_eq!(status(danguy.clone(), path).await, StatusCode::NOT_FOUND);
         }
         for path in pages(commune) {
             assert_eq!(status(danguy.clone(), path).await, StatusCode::OK);
@@ -541,7 +541,7 @@ both! {
         for login in ["bithu", "dangvien"] {
             let browser = app.login(login).await;
             for path in pages(commune) {
-                assert_eq!(status(browser.clone(), path.clone()).await, StatusCode::FORBIDDEN, "{login} {path}");
+                assert_eq!(status(browser.clone(), path.clone()).await, StatusCode::NOT_FOUND, "{login} {path}");
             }
         }
         let anonymous = app.browser();

@@ -83,7 +83,7 @@ both! {
         let outsider = app.login("bithu.khoi").await;
         for path in ["document", "document.docx", "document.pdf"] {
             let (status, _, _) = bytes(&outsider, &format!("/plans/{plan}/{path}")).await;
-            assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+            assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         }
         let anonymous = app.browser();
         assert_eq!(anonymous.get(&format!("/plans/{plan}/document.pdf")).await.status, StatusCode::SEE_OTHER);
@@ -108,7 +108,10 @@ both! {
         let before_xml = docx_document_xml(&docx_before);
         let before_pdf = pdf_text(&pdf_before);
 
-        // The cell edits its plan after submission.
+        // A submitted plan cannot change; once returned, the cell edits it.
+        let reviewer = app.login("danguy").await;
+        reviewer.get(&format!("/plans/{plan}/review")).await.ok();
+        reviewer.post(&format!("/plans/{plan}/return"), &[("comment", "Bổ sung mục đích.")]).await.redirects_to("/reviews");
         let form = secretary.get(&format!("/plans/{plan}/texts/purposes")).await;
         let marker = "name=\"version\" value=\"";
         let start = form.body.find(marker).unwrap() + marker.len();
@@ -124,12 +127,11 @@ both! {
         let (_, _, live) = bytes(&secretary, &format!("/plans/{plan}/document.docx")).await;
         assert!(docx_document_xml(&live).contains("Một mục đích viết sau khi báo cáo."));
         // The reviewer reads the revision's documents; a reviewer elsewhere does not.
-        let reviewer = app.login("danguy").await;
         assert_eq!(bytes(&reviewer, &format!("/revisions/{revision}/document.pdf")).await.0, StatusCode::OK);
         let elsewhere = app.add_account("danguy.khoi", "Cán bộ Khối").await;
         chuyende::db::users::add_review(&app.db, elsewhere, app.demo.bloc.id, None).await.unwrap();
         let elsewhere = app.login("danguy.khoi").await;
-        assert_eq!(bytes(&elsewhere, &format!("/revisions/{revision}/document.pdf")).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(bytes(&elsewhere, &format!("/revisions/{revision}/document.pdf")).await.0, StatusCode::NOT_FOUND);
         assert_eq!(secretary.get("/revisions/999999/document").await.status, StatusCode::NOT_FOUND);
     }
 }

@@ -322,10 +322,23 @@ impl Browser {
         self.finish(response).await
     }
 
-    /// Uploads a file as the import form does (token in the form's action URL).
+    /// Uploads a file as the import form does (the token a field before the file).
     pub async fn upload(
         &self,
         path: &str,
+        field: &str,
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> Response {
+        let form = reqwest::multipart::Form::new().text("csrf_token", self.token());
+        self.upload_raw(path, form, field, file_name, bytes).await
+    }
+
+    /// Uploads a file after the fields of `form`, exactly: for forging requests.
+    pub async fn upload_raw(
+        &self,
+        path: &str,
+        form: reqwest::multipart::Form,
         field: &str,
         file_name: &str,
         bytes: Vec<u8>,
@@ -334,8 +347,8 @@ impl Browser {
             .file_name(file_name.to_owned())
             .mime_str("text/csv")
             .unwrap();
-        let form = reqwest::multipart::Form::new().part(field.to_owned(), part);
-        let url = format!("{}{path}?csrf_token={}", self.base, self.token());
+        let form = form.part(field.to_owned(), part);
+        let url = format!("{}{path}", self.base);
         let response = self.http.post(url).multipart(form).send().await.unwrap();
         self.finish(response).await
     }

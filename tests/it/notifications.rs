@@ -327,7 +327,7 @@ both! {
             phone: None,
             email: Email::parse_optional("ly@example.vn").unwrap(),
         };
-        let change = members::Update { draft: &draft, active: true, user: Some(member) };
+        let change = members::Update { draft: &draft, version: record.version, active: true, user: Some(member) };
         members::update(&app.db, ly, &change, None).await.unwrap();
 
         let plan = plan_2022(&app).await;

@@ -46,7 +46,7 @@ both! {
         browser
             .post(&format!("{location}/edit"), &[
                 ("kind", "committee"), ("name", "Chi bộ ấp Định Hòa A"), ("superior_name", "Đảng bộ xã Định An"),
-                ("abbreviation", "CB"), ("place_name", "Định An"), ("term_start", "2025"),
+                ("abbreviation", "CB"), ("place_name", "Định An"), ("term_start", "2025"), ("version", "1"),
             ])
             .await
             .redirects_to(&location);

@@ -68,14 +68,13 @@ both! {
         let first = review::revision(&app.db, revisions[0].id).await.unwrap().unwrap().snapshot.plan;
         reviewer.get("/reviews").await.ok().contains("Chi bộ Mầm non Định An").contains(&format!("/plans/{plan}/review"));
 
-        // Edits after submission do not touch what was submitted.
+        // Under review the plan cannot change: the form says why, a save is refused.
         let form = secretary.get(&format!("/plans/{plan}/texts/purposes")).await;
-        secretary.post(&format!("/plans/{plan}/texts/purposes"), &[("version", &version_in(&form.body)), ("text", "Mục đích sửa sau khi báo cáo.")])
-            .await
-            .redirects_to(&format!("/plans/{plan}"));
-        assert_eq!(plans::get(&app.db, plan).await.unwrap().unwrap().purposes, ["Mục đích sửa sau khi báo cáo."], "the live plan has the edit");
-        let frozen = review::revision(&app.db, revisions[0].id).await.unwrap().unwrap();
-        assert_eq!(frozen.snapshot.plan.purposes, first.purposes);
+        form.ok().contains("đang chờ xem xét").lacks("<button type=\"submit\">Lưu</button>");
+        let refused = secretary.post(&format!("/plans/{plan}/texts/purposes"), &[("version", &version_in(&form.body)), ("text", "Mục đích sửa sau khi báo cáo.")]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        refused.contains("Chưa lưu: Kế hoạch đã báo cáo cấp trên").contains("Mục đích sửa sau khi báo cáo.");
+        assert_eq!(plans::get(&app.db, plan).await.unwrap().unwrap().purposes, first.purposes, "the live plan is what was submitted");
         let page = reviewer.get(&format!("/plans/{plan}/review")).await;
         page.ok().contains(&first.purposes[0]).lacks("Mục đích sửa sau khi báo cáo.");
 
@@ -97,10 +96,13 @@ both! {
             .contains("Cấp trên đã trả lại kế hoạch")
             .contains("Bổ sung tài liệu học tập.")
             .contains("Góp ý của cấp trên:</b> Đề nghị ghi rõ người chuẩn bị đề cương.");
-        let form = secretary.get(&format!("/plans/{plan}/texts/materials")).await;
-        secretary.post(&format!("/plans/{plan}/texts/materials"), &[("version", &version_in(&form.body)), ("text", "Tài liệu do Đảng ủy xã cung cấp.")])
-            .await
-            .redirects_to(&format!("/plans/{plan}"));
+        for (section, text) in [("materials", "Tài liệu do Đảng ủy xã cung cấp."), ("purposes", "Mục đích sửa sau khi cấp trên trả lại.")] {
+            let form = secretary.get(&format!("/plans/{plan}/texts/{section}")).await;
+            secretary.post(&format!("/plans/{plan}/texts/{section}"), &[("version", &version_in(&form.body)), ("text", text)])
+                .await
+                .redirects_to(&format!("/plans/{plan}"));
+        }
+        assert_eq!(status(&app, plan).await, PlanStatus::Returned, "a returned plan is revised as it is");
         secretary.get(&format!("/plans/{plan}")).await;
         secretary.post(&format!("/plans/{plan}/submit"), &[]).await.redirects_to(&format!("/plans/{plan}"));
         assert_eq!(status(&app, plan).await, PlanStatus::Submitted);
@@ -155,12 +157,13 @@ both! {
         // The secretary cannot accept their own plan.
         assert_eq!(secretary.post(&format!("/plans/{plan}/accept"), &[]).await.status, StatusCode::FORBIDDEN);
         assert_eq!(secretary.get(&format!("/plans/{plan}/review")).await.status, StatusCode::FORBIDDEN);
-        // A reviewer of another committee cannot touch it, nor see it in their inbox.
+        // A reviewer of another committee cannot touch it, nor see it in their inbox: to them
+        // it is not there at all.
         other_reviewer.get("/").await;
-        assert_eq!(other_reviewer.get(&format!("/plans/{plan}/review")).await.status, StatusCode::FORBIDDEN);
-        assert_eq!(other_reviewer.post(&format!("/plans/{plan}/accept"), &[]).await.status, StatusCode::FORBIDDEN);
-        assert_eq!(other_reviewer.post(&format!("/plans/{plan}/return"), &[("comment", "x")]).await.status, StatusCode::FORBIDDEN);
-        assert_eq!(other_reviewer.post(&format!("/plans/{plan}/comments"), &[("part", "plan"), ("body", "x")]).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(other_reviewer.get(&format!("/plans/{plan}/review")).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(other_reviewer.post(&format!("/plans/{plan}/accept"), &[]).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(other_reviewer.post(&format!("/plans/{plan}/return"), &[("comment", "x")]).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(other_reviewer.post(&format!("/plans/{plan}/comments"), &[("part", "plan"), ("body", "x")]).await.status, StatusCode::NOT_FOUND);
         other_reviewer.get("/reviews").await.lacks("Chi bộ Mầm non Định An");
         // Even an administrator does not review in a committee's name.
         let admin = app.login("admin").await;
@@ -214,7 +217,7 @@ both! {
 
         // Before it is issued, cells below do not see it.
         let member = app.login("dangvien").await;
-        assert_eq!(member.get(&format!("/plans/{directive}")).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(member.get(&format!("/plans/{directive}")).await.status, StatusCode::NOT_FOUND);
         staff.get(&format!("/plans/{directive}")).await;
         staff.post(&format!("/plans/{directive}/issue"), &[]).await.redirects_to(&format!("/plans/{directive}"));
         assert_eq!(status(&app, directive).await, PlanStatus::Issued);
@@ -225,7 +228,7 @@ both! {
         let outsider = app.add_account("bithu.khoi", "Đặng Ngọc Sơn").await;
         let son = app.member_id(app.demo.bloc_cell.id, "Đặng Ngọc Sơn").await;
         chuyende::db::members::link_user(&app.db, son, outsider).await.unwrap();
-        assert_eq!(app.login("bithu.khoi").await.get(&format!("/plans/{directive}")).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(app.login("bithu.khoi").await.get(&format!("/plans/{directive}")).await.status, StatusCode::NOT_FOUND);
 
         // A new plan of the cell takes the mandated topics in at once.
         let secretary = app.login("bithu").await;

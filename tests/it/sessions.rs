@@ -319,3 +319,42 @@ both! {
         member.get(&format!("/plans/{}", plan.id)).await.ok().contains("Phòng họp Trường Mầm non Định An");
     }
 }
+
+both! {
+    async fn sessions_are_scheduled_on_an_adopted_and_a_submitted_plan(app: TestApp) {
+        use chuyende::domain::plan::PlanStatus;
+        let secretary = app.login("bithu").await;
+        let plan = this_years_plan(&app).await;
+        let p = plan.id;
+        secretary.get(&format!("/plans/{p}/adopt")).await.ok();
+        let meeting = typed(today());
+        secretary.post(&format!("/plans/{p}/adopt"), &[
+            ("meeting_on", &meeting), ("present", "8"), ("total", "8"), ("votes_for", "8"), ("votes_against", "0"),
+        ]).await.redirects_to(&format!("/plans/{p}"));
+        assert_eq!(this_years_plan(&app).await.status, PlanStatus::Adopted);
+
+        // Scheduling carries the plan out: the adopted plan stays adopted.
+        let first = topic(&app, 0).await.id;
+        let path = format!("/topics/{first}/session");
+        secretary.get(&path).await.ok();
+        secretary.post(&path, &[("date", &typed(soon(3))), ("start", "08:00"), ("duration", "90"), ("venue", "Phòng họp")])
+            .await.redirects_to(&path);
+        let adopted = this_years_plan(&app).await;
+        assert_eq!(adopted.status, PlanStatus::Adopted);
+        assert_eq!(session_step(&adopted.topics[0]), Some(Due::Date(soon(3))));
+
+        // Under review, the committee's text is frozen; the session is still scheduled and its
+        // steps laid out, and the plan stays under review.
+        secretary.post(&format!("/plans/{p}/submit"), &[]).await.redirects_to(&format!("/plans/{p}"));
+        assert_eq!(this_years_plan(&app).await.status, PlanStatus::Submitted);
+        let second = topic(&app, 1).await.id;
+        let path = format!("/topics/{second}/session");
+        secretary.get(&path).await.ok();
+        secretary.post(&path, &[("date", &typed(soon(12))), ("start", "08:00"), ("duration", "90"), ("venue", "Phòng họp"), ("relay", "on")])
+            .await.redirects_to(&path);
+        let submitted = this_years_plan(&app).await;
+        assert_eq!(submitted.status, PlanStatus::Submitted);
+        assert_eq!(session_step(&submitted.topics[1]), Some(Due::Date(soon(12))));
+        assert_eq!(submitted.topics[1].steps[3].due, Some(Due::Date(soon(12) - Days::new(7))));
+    }
+}

@@ -7,7 +7,10 @@
 
 mod write;
 
-pub use write::{Inserted, Written, create, insert, mark_step, next_serial, save, topic_assigned};
+pub use write::{
+    Inserted, Written, create, insert, is_taken_in, lock_status, mark_step, next_serial, save,
+    taken_in, topic_assigned,
+};
 
 use chrono::{DateTime, NaiveDate, Utc};
 

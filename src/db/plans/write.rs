@@ -8,7 +8,9 @@ use crate::db::{BeginWrite, Db, Tx, on_pool, on_tx};
 use crate::domain::calendar::Due;
 use crate::domain::member::MemberId;
 use crate::domain::org::{OrgId, Year};
-use crate::domain::plan::{Plan, PlanId, Presenter, StepId, TextSection, TopicId, TopicSource};
+use crate::domain::plan::{
+    Plan, PlanId, PlanStatus, Presenter, StepId, TextSection, TopicId, TopicSource,
+};
 use crate::domain::plan_edit::{Assigned, Change, Edit, created_summary, progress_summary};
 use crate::domain::user::UserId;
 
@@ -518,4 +520,41 @@ pub async fn topic_assigned(tx: &mut Tx, topic: TopicId) -> sqlx::Result<Assigne
         presenter: presenter.flatten(),
         steps,
     })
+}
+
+/// The plan's status, read inside `tx` with the plan's row locked until commit (PostgreSQL;
+/// SQLite's write transaction holds the database), so that the state an edit is judged by is
+/// the state it is saved in. `None` when the plan does not exist.
+pub async fn lock_status(tx: &mut Tx, plan: PlanId) -> sqlx::Result<Option<PlanStatus>> {
+    let status: Option<String> = on_tx!(tx, conn => sqlx::query_scalar(
+        "UPDATE plans SET status = status WHERE id = $1 RETURNING status",
+    )
+    .bind(plan)
+    .fetch_optional(conn)
+    .await)?;
+    status
+        .map(|s| PlanStatus::parse(&s).ok_or_else(|| crate::db::corrupt("plan status")))
+        .transpose()
+}
+
+/// Whether a topic of some cell's plan was taken in from `topic` (a directive's topic).
+pub async fn taken_in(tx: &mut Tx, topic: TopicId) -> sqlx::Result<bool> {
+    let count: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM topics WHERE mandated_topic_id = $1",
+    )
+    .bind(topic)
+    .fetch_one(conn)
+    .await)?;
+    Ok(count > 0)
+}
+
+/// [`taken_in`] outside a transaction, for pages that say why a topic cannot be removed.
+pub async fn is_taken_in(db: &Db, topic: TopicId) -> sqlx::Result<bool> {
+    let count: i64 = on_pool!(db, pool => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM topics WHERE mandated_topic_id = $1",
+    )
+    .bind(topic)
+    .fetch_one(pool)
+    .await)?;
+    Ok(count > 0)
 }

@@ -23,7 +23,7 @@ use crate::app;
 use crate::app::plans::{Created, Start};
 use crate::app::review::{Comment, RevisionEntry};
 use crate::domain::calendar::date_line;
-use crate::domain::lifecycle::Event;
+use crate::domain::lifecycle::{Event, Lock, amended_after_adoption};
 use crate::domain::mandate::Mandated;
 use crate::domain::org::{Org, OrgId, Year};
 use crate::domain::plan::{Plan, PlanId, TopicId};
@@ -58,6 +58,8 @@ struct ShowPage {
     /// The topics' scheduled sessions.
     sessions: Vec<Session>,
 }
+
+const AMENDED: &str = "Kế hoạch đã sửa sau khi chi bộ thông qua, cần thông qua lại.";
 
 impl ShowPage {
     fn blocking(&self) -> impl Iterator<Item = &Finding> {
@@ -95,6 +97,25 @@ impl ShowPage {
 
     fn has_pending_mandates(&self) -> bool {
         self.mandated.iter().any(|m| !m.included)
+    }
+
+    /// Why nothing of the plan may change now, if nothing may.
+    fn frozen(&self) -> Option<Lock> {
+        self.plan.status.frozen()
+    }
+
+    /// Whether the actor may change the plan's text in its state.
+    fn can_change(&self) -> bool {
+        self.can_edit && self.frozen().is_none()
+    }
+
+    fn can_change_header(&self) -> bool {
+        self.can_edit && self.plan.status.header_frozen().is_none()
+    }
+
+    /// Edited after adoption: to be adopted again before it goes up.
+    fn amended(&self) -> Option<&'static str> {
+        amended_after_adoption(self.plan.status, &self.events).then_some(AMENDED)
     }
 }
 

@@ -12,11 +12,12 @@ use crate::AppState;
 use crate::app;
 use crate::app::plans::Saved as Stored;
 use crate::domain::calendar::{parse_date, short_date};
+use crate::domain::lifecycle::Lock;
 use crate::domain::member::Member;
 use crate::domain::org::Org;
 use crate::domain::plan::{
-    Authority, BasisDoc, BasisKind, DocNumber, Plan, PlanId, Recipient, Signature, SignerTitle,
-    TextSection, paragraphs,
+    Authority, BasisDoc, BasisKind, DocNumber, Plan, PlanId, PlanStatus, Recipient, Signature,
+    SignerTitle, TextSection, paragraphs,
 };
 use crate::domain::plan_edit::Edit;
 use crate::domain::text::{Line, limit};
@@ -101,6 +102,10 @@ pub struct SectionFrame {
     pub refused: Option<String>,
     /// The stored text of the part, shown when a conflict happened.
     pub current: String,
+    /// The plan's state as the form was drawn.
+    pub status: PlanStatus,
+    /// Why the part cannot change in that state: the form is shown without a way to save.
+    pub locked: Option<Lock>,
 }
 
 async fn frame(
@@ -117,6 +122,8 @@ async fn frame(
             version: plan.version,
             refused: None,
             current: String::new(),
+            status: plan.status,
+            locked: plan.status.frozen(),
         },
     ))
 }
@@ -189,7 +196,8 @@ pub async fn header_page(
     Path(id): Path<PlanId>,
 ) -> Result<Response, AppError> {
     let (plan, cell) = editable_plan(&state, &auth, id).await?;
-    let (page, frame) = frame(&state, &auth, &cell, &plan, HEADER_TITLE).await?;
+    let (page, mut frame) = frame(&state, &auth, &cell, &plan, HEADER_TITLE).await?;
+    frame.locked = plan.status.header_frozen();
     render(&HeaderPage {
         page,
         frame,
@@ -256,7 +264,7 @@ pub async fn save_header(
             Saved::Refused(message) => refused = Some(message),
         }
     }
-    let (page, frame) = returned_frame(
+    let (page, mut frame) = returned_frame(
         &state,
         &auth,
         (&cell, &plan),
@@ -266,6 +274,7 @@ pub async fn save_header(
         header_text,
     )
     .await?;
+    frame.locked = frame.status.header_frozen();
     rejected(&HeaderPage {
         page,
         frame,

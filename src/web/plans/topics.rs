@@ -10,10 +10,12 @@ use super::sections::{Saved, apply, version_of};
 use crate::AppState;
 use crate::app;
 use crate::domain::calendar::{Due, Quarter};
+use crate::domain::lifecycle::Lock;
 use crate::domain::member::{Member, MemberId};
 use crate::domain::org::Org;
 use crate::domain::plan::{
-    Assignee, Plan, PlanId, Presenter, Step, StepId, StepKind, Topic, TopicId, TopicSource,
+    Assignee, Plan, PlanId, PlanStatus, Presenter, Step, StepId, StepKind, Topic, TopicId,
+    TopicSource,
 };
 use crate::domain::plan_check::step_order;
 use crate::domain::plan_edit::Edit;
@@ -279,9 +281,73 @@ struct TopicPage {
     topic_id: Option<TopicId>,
     version: i64,
     refused: Option<String>,
+    /// The stored text, shown beside the user's after a refused save.
+    current: String,
+    /// Why the plan cannot change in its state: the form is shown without a way to save.
+    locked: Option<Lock>,
+    /// Cells below took this directive topic in: it cannot be removed.
+    taken_in: bool,
     form: TopicForm,
     members: Vec<Member>,
     errors: FieldErrors,
+}
+
+/// A stored topic as the conflict box shows it.
+fn topic_text(topic: &Topic) -> String {
+    let mut lines = vec![topic.title.clone()];
+    if !topic.content.is_empty() {
+        lines.push(format!("Nội dung công việc: {}", topic.content));
+    }
+    if let Some(quarter) = topic.quarter {
+        lines.push(quarter.label());
+    }
+    if let Some(session) = topic.session {
+        lines.push(format!("Sinh hoạt: {}", session.label()));
+    }
+    if let Some(name) = topic.presenter.name() {
+        lines.push(format!("Trình bày: {name}"));
+    }
+    if let TopicSource::Mandated(text) = &topic.source {
+        lines.push(text.clone());
+    }
+    if !topic.materials.is_empty() {
+        lines.push(format!("Tài liệu: {}", topic.materials));
+    }
+    if !topic.deadline.is_empty() {
+        lines.push(format!("Thời hạn: {}", topic.deadline));
+    }
+    for step in &topic.steps {
+        let names: Vec<&str> = step.assignees.iter().map(|a| a.name.as_str()).collect();
+        lines.push(format!(
+            "- {}{}{}",
+            step.label,
+            step.due
+                .map(|d| format!(" · {}", d.label()))
+                .unwrap_or_default(),
+            if names.is_empty() {
+                String::new()
+            } else {
+                format!(" · {}", names.join(", "))
+            }
+        ));
+    }
+    lines.join("\n")
+}
+
+/// The topics of a plan as stored, for a refused "add topic".
+fn topics_text(plan: &Plan) -> String {
+    let titles: Vec<String> = plan
+        .topics
+        .iter()
+        .enumerate()
+        .map(|(i, t)| format!("Chuyên đề {}: {}", i + 1, t.title))
+        .collect();
+    titles.join("\n")
+}
+
+/// Whether cells below took `topic` in from the issued directive `plan`.
+async fn taken_in(state: &AppState, plan: &Plan, topic: TopicId) -> Result<bool, AppError> {
+    Ok(plan.status == PlanStatus::Issued && app::plans::is_taken_in(&state.db, topic).await?)
 }
 
 impl TopicPage {
@@ -335,6 +401,9 @@ pub async fn new_page(
         topic_id: None,
         version: plan.version,
         refused: None,
+        current: String::new(),
+        locked: plan.status.frozen(),
+        taken_in: false,
         form: TopicForm::blank(),
         members: app::plans::active_members(state.ctx(), cell.id).await?,
         errors: FieldErrors::default(),
@@ -377,12 +446,24 @@ pub async fn create(
             Saved::Refused(message) => refused = Some(message),
         }
     }
+    // After a refused save the form is drawn against the plan as it is now, so that saving
+    // again is judged against what the user has seen.
+    let (version, current, locked) = match &refused {
+        Some(_) => {
+            let (now, _) = editable_plan(&state, &auth, id).await?;
+            (now.version, topics_text(&now), now.status.frozen())
+        }
+        None => (version_of(&fields), String::new(), plan.status.frozen()),
+    };
     rejected(&TopicPage {
         page: plan_page(&state, &auth, &cell, &plan, "Thêm chuyên đề").await?,
         plan_id: id,
         topic_id: None,
-        version: version_of(&fields),
+        version,
         refused,
+        current,
+        locked,
+        taken_in: false,
         form,
         members,
         errors,
@@ -403,6 +484,9 @@ pub async fn edit_page(
         topic_id: Some(id),
         version: plan.version,
         refused: None,
+        current: String::new(),
+        locked: plan.status.frozen(),
+        taken_in: taken_in(&state, &plan, id).await?,
         form,
         members: app::plans::active_members(state.ctx(), cell.id).await?,
         errors: FieldErrors::default(),
@@ -449,12 +533,30 @@ pub async fn update(
     if !form.steps.iter().any(|s| s.label.is_empty()) {
         form.steps.push(blank_step_row());
     }
+    // After a refused save the form is drawn against the topic as it is now (shown beside
+    // the user's text), so that saving again succeeds unless someone saves it once more.
+    let (version, current, locked) = match &refused {
+        Some(_) => {
+            let (now, _) = editable_plan(&state, &auth, plan.id).await?;
+            let current = now
+                .topics
+                .iter()
+                .find(|t| t.id == id)
+                .map(topic_text)
+                .unwrap_or_default();
+            (now.version, current, now.status.frozen())
+        }
+        None => (version_of(&fields), String::new(), plan.status.frozen()),
+    };
     rejected(&TopicPage {
         page: plan_page(&state, &auth, &cell, &plan, &stored.title).await?,
         plan_id: plan.id,
         topic_id: Some(id),
-        version: version_of(&fields),
+        version,
         refused,
+        current,
+        locked,
+        taken_in: taken_in(&state, &plan, id).await?,
         form,
         members,
         errors,
