@@ -485,6 +485,7 @@ mod tests {
             email: None,
             active: true,
             login: None,
+            version: 1,
         };
         vec![
             person(1, "Lê Thị Bích Ngọc", CellRole::Secretary),
