@@ -4,12 +4,17 @@
 //! the table gives the median and the fastest. The PDF's very first run (fonts parsed, typst's
 //! library built) is timed on its own. typst memoises across compilations, so the PDF is also
 //! timed with the plan's subject changed on every run, as when a user edits and re-exports.
+//!
+//! `cargo bench --bench documents -- worst` times only the worst document the length limits
+//! allow (every text field at its limit, each one unbroken word), so that
+//! `/usr/bin/time -v` on it gives that document's peak memory.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use chuyende::document::{self, Document};
 use chuyende::domain::org::{Org, OrgKind, OrgPath, Year};
+use chuyende::domain::plan::{BasisDoc, BasisKind, Plan, Presenter, Recipient, TopicSource};
 use chuyende::domain::samples;
 
 const WARM_UP: usize = 5;
@@ -55,7 +60,118 @@ fn ms(d: Duration) -> String {
     format!("{:.2}", d.as_secs_f64() * 1000.0)
 }
 
+/// The length limits of the forms: a paragraph, a title, a name.
+const PARAGRAPH: usize = 10_000;
+const TITLE: usize = 1_000;
+const NAME: usize = 200;
+/// Paragraphs in each text area of the worst document.
+const PARAGRAPHS: usize = 1;
+
+/// A word of `n` Vietnamese letters with no break opportunity in it.
+fn word(n: usize) -> String {
+    "Nghịquyếtđạihộiđảngbộ".chars().cycle().take(n).collect()
+}
+
+/// The model plan with every text at its limit, each one unbroken word: what costs the
+/// typesetter most (every line of such a word is found by trying break points one by one).
+fn worst() -> (Plan, Org) {
+    let mut cell = cell();
+    cell.name = word(NAME);
+    cell.superior_name = word(NAME);
+    cell.place_name = word(NAME);
+    let mut plan = samples::model_plan_2022(&cell, &|_| None, &word(NAME));
+    plan.place = word(NAME);
+    plan.subject = word(TITLE);
+    plan.basis_lead = word(PARAGRAPH);
+    plan.basis_closing = word(PARAGRAPH);
+    plan.basis = vec![
+        BasisDoc {
+            kind: BasisKind::Plan,
+            number: word(NAME),
+            date: None,
+            issuer: word(NAME),
+            subject: word(TITLE),
+        };
+        3
+    ];
+    for section in [
+        &mut plan.purposes,
+        &mut plan.requirements,
+        &mut plan.format,
+        &mut plan.materials,
+        &mut plan.duties,
+    ] {
+        *section = vec![word(PARAGRAPH); PARAGRAPHS];
+    }
+    for topic in &mut plan.topics {
+        topic.title = word(TITLE);
+        topic.content = word(PARAGRAPH);
+        topic.materials = word(PARAGRAPH);
+        topic.deadline = word(NAME);
+        topic.presenter = Presenter::Group(word(NAME));
+        topic.source = TopicSource::Mandated(word(TITLE));
+        for step in &mut topic.steps {
+            step.label = word(TITLE);
+            step.note = word(TITLE);
+            for assignee in &mut step.assignees {
+                assignee.name = word(NAME);
+            }
+        }
+    }
+    plan.recipients = vec![
+        Recipient {
+            name: word(NAME),
+            for_report: true,
+        };
+        5
+    ];
+    plan.archive = word(NAME);
+    plan.signature.signer_name = word(NAME);
+    (plan, cell)
+}
+
+/// Renders the worst document `runs` times; prints each time and the text it holds.
+fn bench_worst(runs: usize) -> anyhow::Result<()> {
+    let (plan, cell) = worst();
+    let doc = document::plan::build(&plan, &cell);
+    let chars = serde_json::to_string(&doc)?.chars().count();
+    println!(
+        "\nWorst document: every text at its limit, unbroken ({chars} characters of JSON); \
+         resident memory before: {}\n",
+        resident()
+    );
+    for run in 1..=runs {
+        let start = Instant::now();
+        let pdf = document::pdf::render(&doc)?;
+        println!(
+            "PDF run {run}: {} ms, {} bytes; resident memory after it: {}",
+            ms(start.elapsed()),
+            pdf.len(),
+            resident()
+        );
+    }
+    let start = Instant::now();
+    let docx = document::docx::render(&doc)?;
+    println!("DOCX: {} ms, {} bytes", ms(start.elapsed()), docx.len());
+    Ok(())
+}
+
+/// The process's resident memory now (Linux), as `/proc` words it.
+fn resident() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix("VmRSS:").map(|kb| kb.trim().to_owned()))
+        })
+        .unwrap_or_else(|| "?".into())
+}
+
 fn main() -> anyhow::Result<()> {
+    if std::env::args().any(|arg| arg == "worst") {
+        return bench_worst(3);
+    }
     let doc = model();
     let cell = cell();
     let plan = samples::model_plan_2022(&cell, &|_| None, "Trần Thị Hồng Nhung");
@@ -121,5 +237,5 @@ fn main() -> anyhow::Result<()> {
             bytes
         );
     }
-    Ok(())
+    bench_worst(3)
 }

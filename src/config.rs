@@ -77,6 +77,14 @@ pub struct ServeArgs {
     #[arg(long, env = "CHUYENDE_SESSION_MAX_HOURS", default_value_t = 12)]
     pub session_max_hours: u64,
 
+    /// PDFs typeset at once; further requests wait their turn. Default: the number of CPUs.
+    #[arg(long, env = "CHUYENDE_PDF_RENDERS")]
+    pub pdf_renders: Option<usize>,
+
+    /// Seconds a PDF request may take, waiting included, before it is answered "try later".
+    #[arg(long, env = "CHUYENDE_PDF_SECONDS", default_value_t = 20)]
+    pub pdf_seconds: u64,
+
     /// SMTP server for e-mail notifications: smtps://user:pass@host[:465], or
     /// smtp://user:pass@host:587?tls=required for STARTTLS. E-mail is off when absent.
     #[arg(
@@ -100,6 +108,8 @@ impl Default for ServeArgs {
             trust_proxy: false,
             session_idle_minutes: 120,
             session_max_hours: 12,
+            pdf_renders: None,
+            pdf_seconds: 20,
             smtp_url: None,
             mail_from: None,
         }
@@ -134,6 +144,10 @@ pub struct Settings {
     pub session_idle: Duration,
     pub session_max: Duration,
     pub throttle: Throttle,
+    /// PDFs typeset at once (at least one).
+    pub pdf_renders: usize,
+    /// How long a PDF request may take, waiting for its turn included.
+    pub pdf_budget: Duration,
     /// E-mail notifications; `None` (the default) when no SMTP server is configured.
     pub mail: Option<MailSettings>,
 }
@@ -219,6 +233,10 @@ impl From<&ServeArgs> for Settings {
             session_idle: Duration::from_secs(args.session_idle_minutes * 60),
             session_max: Duration::from_secs(args.session_max_hours * 3600),
             throttle: Throttle::default(),
+            pdf_renders: args.pdf_renders.unwrap_or_else(|| {
+                std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+            }),
+            pdf_budget: Duration::from_secs(args.pdf_seconds),
             mail: args
                 .smtp_url
                 .as_ref()

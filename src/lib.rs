@@ -19,17 +19,23 @@ use std::sync::Arc;
 pub use config::Settings;
 pub use web::app;
 
-/// What every request handler can reach: the database and the deployment's settings.
+/// What every request handler can reach: the database, the deployment's settings, and the
+/// PDF typesetter they bound.
 #[derive(Clone)]
 pub struct AppState {
     pub db: db::Db,
     pub settings: Arc<Settings>,
+    pub typesetter: document::typesetter::Typesetter,
 }
 
 impl AppState {
     pub fn new(db: db::Db, settings: Settings) -> Self {
         Self {
             db,
+            typesetter: document::typesetter::Typesetter::new(
+                settings.pdf_renders,
+                settings.pdf_budget,
+            ),
             settings: Arc::new(settings),
         }
     }

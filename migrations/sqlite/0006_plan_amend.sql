@@ -24,3 +24,11 @@ FROM plan_events;
 DROP TABLE plan_events;
 ALTER TABLE plan_events_new RENAME TO plan_events;
 CREATE INDEX plan_events_plan ON plan_events (plan_id, id);
+
+-- Dropping the old table dropped its length triggers (0004): the new one gets them back.
+CREATE TRIGGER plan_events_comment_length_insert BEFORE INSERT ON plan_events
+WHEN length(NEW.comment) > 10000
+BEGIN SELECT RAISE(ABORT, 'plan_events.comment longer than 10000 characters'); END;
+CREATE TRIGGER plan_events_comment_length_update BEFORE UPDATE ON plan_events
+WHEN length(NEW.comment) > 10000
+BEGIN SELECT RAISE(ABORT, 'plan_events.comment longer than 10000 characters'); END;

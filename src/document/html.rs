@@ -1,9 +1,18 @@
-//! The print view: one standalone HTML page laid out for A4 by CSS, so that printing it from a
-//! browser gives the official layout. askama escapes every text of the document.
+//! The print view: one HTML page laid out for A4 by CSS, so that printing it from a browser
+//! gives the official layout. askama escapes every text of the document. Its stylesheet and
+//! its print button's script are files of their own (the web layer serves them at
+//! `/static/print.css` and `/static/print.js`): the Content-Security-Policy allows no inline
+//! style or script.
 
 use askama::Template;
 
 use super::{Block, DRAFT_MARK, Document, Level, PARTY, RECIPIENTS_HEADING, Row, Run, Table};
+
+/// The print view's stylesheet.
+pub const STYLESHEET: &str = include_str!("../../static/print.css");
+
+/// The print view's script: its "In văn bản" button.
+pub const SCRIPT: &str = include_str!("../../static/print.js");
 
 /// Renders the page. `back` is where the screen-only toolbar's back link goes, if anywhere.
 pub fn render(doc: &Document, back: Option<&str>) -> anyhow::Result<String> {

@@ -12,6 +12,7 @@ mod fixtures;
 pub mod html;
 pub mod pdf;
 pub mod plan;
+pub mod typesetter;
 
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;

@@ -13,6 +13,7 @@ use super::extract::Path;
 use super::scope::readable_plan;
 use crate::AppState;
 use crate::app::review::{self, RevisionId};
+use crate::document::typesetter::RenderError;
 use crate::document::{self, Document};
 use crate::domain::org::Org;
 use crate::domain::plan::{Plan, PlanId};
@@ -99,9 +100,18 @@ fn docx((doc, stem, _): (Document, String, String)) -> Result<Response, AppError
     ))
 }
 
-/// Typesetting takes tens of milliseconds of CPU: off the async workers.
-async fn pdf((doc, stem, _): (Document, String, String)) -> Result<Response, AppError> {
-    let bytes = tokio::task::spawn_blocking(move || document::pdf::render(&doc)).await??;
+/// Typeset off the async workers, a bounded number at once, within the time budget.
+async fn pdf(
+    state: &AppState,
+    (doc, stem, _): (Document, String, String),
+) -> Result<Response, AppError> {
+    let bytes = state.typesetter.pdf(doc).await.map_err(|err| match err {
+        RenderError::OverBudget => {
+            tracing::warn!("PDF not typeset within its time budget");
+            AppError::PdfOverloaded
+        }
+        RenderError::Failed(err) => AppError::Internal(err),
+    })?;
     Ok(attachment(bytes, &stem, "pdf", "application/pdf"))
 }
 
@@ -126,7 +136,7 @@ pub async fn plan_pdf(
     auth: Auth,
     Path(id): Path<PlanId>,
 ) -> Result<Response, AppError> {
-    pdf(live(&state, &auth, id).await?).await
+    pdf(&state, live(&state, &auth, id).await?).await
 }
 
 pub async fn revision_print(
@@ -150,5 +160,5 @@ pub async fn revision_pdf(
     auth: Auth,
     Path(id): Path<RevisionId>,
 ) -> Result<Response, AppError> {
-    pdf(frozen(&state, &auth, id).await?).await
+    pdf(&state, frozen(&state, &auth, id).await?).await
 }

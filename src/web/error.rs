@@ -25,6 +25,8 @@ pub enum AppError {
     NotFound,
     /// A request no page of ours would send (a malformed form).
     BadRequest,
+    /// A PDF that could not be typeset within its time budget (too many at once, or too big).
+    PdfOverloaded,
     Internal(anyhow::Error),
 }
 
@@ -75,6 +77,12 @@ impl IntoResponse for AppError {
                 StatusCode::BAD_REQUEST,
                 "Yêu cầu không hợp lệ",
                 "Nội dung gửi lên không đúng định dạng. Vui lòng quay lại trang trước và thử lại.",
+            ),
+            AppError::PdfOverloaded => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Chưa dựng được tệp PDF",
+                "Tệp PDF đang quá tải hoặc quá lớn để dựng lúc này. Vui lòng thử lại sau ít \
+                 phút, hoặc dùng bản in hay tệp DOCX của văn bản.",
             ),
             AppError::Internal(error) => {
                 tracing::error!(error = format!("{error:#}"), "internal error");

@@ -11,6 +11,7 @@ mod documents;
 mod error;
 mod extract;
 mod form;
+mod headers;
 mod health;
 mod home;
 mod members;
@@ -28,11 +29,10 @@ mod work;
 use std::time::Duration;
 
 use axum::Router;
-use axum::http::{HeaderName, HeaderValue, Request, header};
+use axum::http::{HeaderName, Request, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer, SessionStore};
@@ -52,6 +52,8 @@ pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 fn routes() -> routes::Routes {
     routes::Routes::new()
         .route("/static/app.css", get(stylesheet))
+        .route("/static/print.css", get(print_stylesheet))
+        .route("/static/print.js", get(print_script))
         .merge(health::routes())
         .merge(auth::routes())
         .merge(account::routes())
@@ -99,19 +101,7 @@ pub fn app(state: AppState) -> Router {
         )),
     };
 
-    router
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
+    headers::add(router, &state.settings)
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
@@ -139,12 +129,31 @@ fn sessions<S: SessionStore + Clone>(store: S, state: &AppState) -> SessionManag
 }
 
 async fn stylesheet() -> impl IntoResponse {
+    static_file(
+        "text/css; charset=utf-8",
+        include_str!("../../static/app.css"),
+    )
+}
+
+async fn print_stylesheet() -> impl IntoResponse {
+    static_file("text/css; charset=utf-8", crate::document::html::STYLESHEET)
+}
+
+async fn print_script() -> impl IntoResponse {
+    static_file(
+        "text/javascript; charset=utf-8",
+        crate::document::html::SCRIPT,
+    )
+}
+
+/// A file compiled into the binary: the same for everyone, so caches may keep it.
+fn static_file(content_type: &'static str, body: &'static str) -> impl IntoResponse {
     (
         [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CONTENT_TYPE, content_type),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        include_str!("../../static/app.css"),
+        body,
     )
 }
 

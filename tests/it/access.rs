@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use reqwest::StatusCode;
 
 use crate::both;
-use crate::harness::{Browser, Response, TestApp};
+use crate::harness::{Browser, Response, TestApp, adopt_and_submit, version_in};
 use chuyende::domain::org::{Abbreviation, OrgDraft, OrgKind, Year};
 use chuyende::domain::plan::PlanId;
 use chuyende::domain::text::Line;
@@ -143,28 +143,6 @@ fn union(a: &[Role], b: &[Role]) -> Vec<Role> {
     all
 }
 
-/// The adoption the review tests use: a meeting that adopted the plan unanimously.
-async fn adopt_and_submit(browser: &Browser, plan: PlanId) {
-    browser.get(&format!("/plans/{plan}/adopt")).await.ok();
-    browser
-        .post(
-            &format!("/plans/{plan}/adopt"),
-            &[
-                ("meeting_on", "10/01/2022"),
-                ("present", "8"),
-                ("total", "8"),
-                ("votes_for", "8"),
-                ("votes_against", "0"),
-            ],
-        )
-        .await
-        .redirects_to(&format!("/plans/{plan}"));
-    browser
-        .post(&format!("/plans/{plan}/submit"), &[])
-        .await
-        .redirects_to(&format!("/plans/{plan}"));
-}
-
 async fn sign_in(app: &TestApp, role: Role) -> Browser {
     let browser = match role {
         Anonymous => {
@@ -261,6 +239,8 @@ both! {
         let rows = vec![
             get("/healthz", "/healthz".into(), &public, &public),
             get("/static/app.css", "/static/app.css".into(), &public, &public),
+            get("/static/print.css", "/static/print.css".into(), &public, &public),
+            get("/static/print.js", "/static/print.js".into(), &public, &public),
             get("/login", "/login".into(), &public, &public),
             get("/", "/".into(), SIGNED_IN, SIGNED_IN),
             get("/me/work", "/me/work".into(), SIGNED_IN, SIGNED_IN),
@@ -461,12 +441,6 @@ both! {
             .contains("Sửa thông tin")
             .contains(&format!("href=\"/orgs/{}\"", app.demo.commune.id));
     }
-}
-
-fn version_in(body: &str) -> String {
-    let marker = "name=\"version\" value=\"";
-    let start = body.find(marker).expect("a version field") + marker.len();
-    body[start..start + body[start..].find('"').unwrap()].to_owned()
 }
 
 /// The newest notification of an account.

@@ -192,6 +192,19 @@ both! {
         reading_order.extend(["Nơi nhận:", "T/M CHI BỘ", "BÍ THƯ", "Lê Thị Bích Ngọc"]);
         assert_in_order(&text, &reading_order);
         assert!(!text.contains("Đăng xuất"), "the print view is the document alone:\n{text}");
+        // Its stylesheet and script are files the Content-Security-Policy lets in: the sheet
+        // is A4 wide (210 mm = 794 px), the print button shown by the script.
+        let sheet = browser.find(Locator::Css("article.sheet")).await.unwrap();
+        let (_, _, width, _) = sheet.rectangle().await.unwrap();
+        assert!((width - 793.7).abs() < 2.0, "the sheet is {width} px wide");
+        let print = browser.find(Locator::Css("button.print")).await.unwrap();
+        assert!(print.is_displayed().await.unwrap(), "the print button is shown");
+        let table = browser.find(Locator::Css("table.timeline")).await.unwrap();
+        let (_, _, table, _) = table.rectangle().await.unwrap();
+        let content = browser.find(Locator::Css("table.timeline th:nth-child(2)")).await.unwrap();
+        let (_, _, content, _) = content.rectangle().await.unwrap();
+        let share = content / table;
+        assert!((0.33..0.37).contains(&share), "the content column is 35% wide, not {share}");
         assert_eq!(browser.title().await.unwrap(), "Kế hoạch triển khai thực hiện sinh hoạt chuyên đề chi bộ năm 2022");
         // Kept for a person to look at when the layout is in doubt.
         let print = browser.screenshot().await.unwrap();

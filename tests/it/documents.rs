@@ -6,17 +6,8 @@ use std::io::Read;
 use reqwest::StatusCode;
 
 use crate::both;
-use crate::harness::TestApp;
-use chuyende::db::{plans, review};
-use chuyende::domain::org::Year;
-use chuyende::domain::plan::PlanId;
-
-async fn kindergarten_2022(app: &TestApp) -> PlanId {
-    plans::find(&app.db, app.demo.kindergarten.id, Year::new(2022).unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-}
+use crate::harness::{kindergarten_2022, version_in};
+use chuyende::db::review;
 
 async fn bytes(
     browser: &crate::harness::Browser,
@@ -61,7 +52,8 @@ both! {
             .contains("Số 01-KH/CB")
             .contains("KẾ HOẠCH")
             .contains("DỰ THẢO")
-            .contains("@page");
+            .contains(r#"<link rel="stylesheet" href="/static/print.css">"#);
+        member.get("/static/print.css").await.ok().contains("@page");
 
         let (status, headers, docx) = bytes(&member, &format!("/plans/{plan}/document.docx")).await;
         assert_eq!(status, StatusCode::OK);
@@ -113,9 +105,7 @@ both! {
         reviewer.get(&format!("/plans/{plan}/review")).await.ok();
         reviewer.post(&format!("/plans/{plan}/return"), &[("comment", "Bổ sung mục đích.")]).await.redirects_to("/reviews");
         let form = secretary.get(&format!("/plans/{plan}/texts/purposes")).await;
-        let marker = "name=\"version\" value=\"";
-        let start = form.body.find(marker).unwrap() + marker.len();
-        let version = &form.body[start..start + form.body[start..].find('"').unwrap()];
+        let version = &version_in(&form.body);
         secretary.post(&format!("/plans/{plan}/texts/purposes"), &[("version", version), ("text", "Một mục đích viết sau khi báo cáo.")]).await;
 
         let (_, _, docx_after) = bytes(&secretary, &format!("/revisions/{revision}/document.docx")).await;

@@ -8,25 +8,16 @@ use std::io::Read;
 use reqwest::StatusCode;
 
 use crate::both;
-use crate::harness::{Browser, TestApp};
+use crate::harness::{Browser, kindergarten_2022, version_in};
 use chuyende::db::{Db, plans};
 use chuyende::domain::org::Year;
 use chuyende::domain::plan::{PlanId, PlanStatus};
-
-async fn kindergarten_2022(app: &TestApp) -> PlanId {
-    plans::find(&app.db, app.demo.kindergarten.id, Year::new(2022).unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-}
 
 /// Opens the form at `path` and returns the plan version it carries.
 async fn version(browser: &Browser, path: &str) -> String {
     let form = browser.get(path).await;
     form.ok();
-    let marker = "name=\"version\" value=\"";
-    let start = form.body.find(marker).expect("a version field") + marker.len();
-    form.body[start..start + form.body[start..].find('"').unwrap()].to_owned()
+    version_in(&form.body)
 }
 
 /// What `clean` must have removed: a character XML 1.0 cannot carry or Word refuses.
@@ -221,9 +212,7 @@ both! {
         // A step's label.
         let topic = before.topics[0].id;
         let form = browser.get(&format!("/topics/{topic}")).await;
-        let marker = "name=\"version\" value=\"";
-        let start = form.body.find(marker).unwrap() + marker.len();
-        let version_now = &form.body[start..start + form.body[start..].find('"').unwrap()];
+        let version_now = &version_in(&form.body);
         let label = "b".repeat(201);
         let steps = browser.post(&format!("/topics/{topic}"), &[
             ("version", version_now), ("title", &before.topics[0].title), ("content", ""), ("quarter", ""),

@@ -4,15 +4,9 @@
 use reqwest::StatusCode;
 
 use crate::both;
+use crate::harness::version_in;
 use chuyende::db::plans;
 use chuyende::domain::org::Year;
-
-/// The version a form of the plan page carries.
-fn version_in(body: &str) -> String {
-    let marker = "name=\"version\" value=\"";
-    let start = body.find(marker).expect("a version field") + marker.len();
-    body[start..start + body[start..].find('"').unwrap()].to_owned()
-}
 
 both! {
     async fn refused_controls_point_at_their_messages(app: TestApp) {

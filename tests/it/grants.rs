@@ -4,22 +4,12 @@
 use reqwest::StatusCode;
 
 use crate::both;
-use crate::harness::{Browser, Response, TestApp};
+use crate::harness::{
+    Browser, Response, TestApp, adopt_and_submit, kindergarten_2022, status, version_in,
+};
 use chuyende::db::{members, plans};
 use chuyende::domain::member::MemberId;
-use chuyende::domain::org::Year;
 use chuyende::domain::plan::{PlanId, PlanStatus};
-
-async fn kindergarten_2022(app: &TestApp) -> PlanId {
-    plans::find(&app.db, app.demo.kindergarten.id, Year::new(2022).unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-}
-
-async fn status(app: &TestApp, plan: PlanId) -> PlanStatus {
-    plans::get(&app.db, plan).await.unwrap().unwrap().status
-}
 
 /// Saves a member's edit form as its page would send it.
 async fn edit_member(
@@ -29,11 +19,14 @@ async fn edit_member(
     role: &str,
     login: &str,
 ) -> Response {
-    browser.get(&format!("/members/{member}/edit")).await.ok();
+    let form = browser.get(&format!("/members/{member}/edit")).await;
+    form.ok();
+    let version = &version_in(&form.body);
     browser
         .post(
             &format!("/members/{member}/edit"),
             &[
+                ("version", version),
                 ("full_name", name),
                 ("standing", "full"),
                 ("role", role),
@@ -58,34 +51,6 @@ fn refused(response: &Response, message: &str) {
         response.body
     );
     response.contains(message);
-}
-
-fn version_in(body: &str) -> String {
-    let marker = "name=\"version\" value=\"";
-    let start = body.find(marker).expect("a version field") + marker.len();
-    body[start..start + body[start..].find('"').unwrap()].to_owned()
-}
-
-async fn adopt_and_submit(browser: &Browser, plan: PlanId) {
-    browser.get(&format!("/plans/{plan}/adopt")).await.ok();
-    browser
-        .post(
-            &format!("/plans/{plan}/adopt"),
-            &[
-                ("meeting_on", "10/01/2022"),
-                ("present", "8"),
-                ("total", "8"),
-                ("votes_for", "8"),
-                ("votes_against", "0"),
-            ],
-        )
-        .await
-        .redirects_to(&format!("/plans/{plan}"));
-    browser.get(&format!("/plans/{plan}")).await.ok();
-    browser
-        .post(&format!("/plans/{plan}/submit"), &[])
-        .await
-        .redirects_to(&format!("/plans/{plan}"));
 }
 
 const NOT_ABOVE: &str =
@@ -142,10 +107,10 @@ both! {
         edit_member(&secretary, hoa, "Trần Thị Kim Hoa", "cell_committee_member", "moi").await.redirects_to(&format!("/orgs/{cell}"));
         assert_eq!(linked(&app, hoa).await.as_deref(), Some("moi"));
         // Moving the member away keeps the link; bringing them back with it is a new grant.
-        secretary.get(&format!("/members/{hoa}/edit")).await.ok();
+        let form = secretary.get(&format!("/members/{hoa}/edit")).await;
         secretary
             .post(&format!("/members/{hoa}/edit"), &[
-                ("full_name", "Trần Thị Kim Hoa"), ("standing", "full"), ("role", "member"), ("login", "moi"),
+                ("version", &version_in(&form.body)), ("full_name", "Trần Thị Kim Hoa"), ("standing", "full"), ("role", "member"), ("login", "moi"),
             ])
             .await
             .redirects_to(&format!("/orgs/{cell}"));

@@ -395,3 +395,62 @@ impl TestApp {
             .id
     }
 }
+
+/// The plan (or member, or unit) version a form was drawn from: what a browser sends back.
+pub fn version_in(body: &str) -> String {
+    let marker = "name=\"version\" value=\"";
+    let start = body.find(marker).expect("a version field") + marker.len();
+    body[start..start + body[start..].find('"').unwrap()].to_owned()
+}
+
+/// The kindergarten's 2022 plan: the demo's draft that most tests work on.
+pub async fn kindergarten_2022(app: &TestApp) -> chuyende::domain::plan::PlanId {
+    chuyende::db::plans::find(
+        &app.db,
+        app.demo.kindergarten.id,
+        chuyende::domain::org::Year::new(2022).unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+}
+
+/// A plan's status as stored.
+pub async fn status(
+    app: &TestApp,
+    plan: chuyende::domain::plan::PlanId,
+) -> chuyende::domain::plan::PlanStatus {
+    chuyende::db::plans::get(&app.db, plan)
+        .await
+        .unwrap()
+        .unwrap()
+        .status
+}
+
+/// Adopts a plan as its cell meeting did: all eight members present and in favour.
+pub async fn adopt(browser: &Browser, plan: chuyende::domain::plan::PlanId) {
+    browser.get(&format!("/plans/{plan}/adopt")).await.ok();
+    browser
+        .post(
+            &format!("/plans/{plan}/adopt"),
+            &[
+                ("meeting_on", "10/01/2022"),
+                ("present", "8"),
+                ("total", "8"),
+                ("votes_for", "8"),
+                ("votes_against", "0"),
+            ],
+        )
+        .await
+        .redirects_to(&format!("/plans/{plan}"));
+}
+
+/// Adopts a plan, then submits it to the committee above.
+pub async fn adopt_and_submit(browser: &Browser, plan: chuyende::domain::plan::PlanId) {
+    adopt(browser, plan).await;
+    browser.get(&format!("/plans/{plan}")).await.ok();
+    browser
+        .post(&format!("/plans/{plan}/submit"), &[])
+        .await
+        .redirects_to(&format!("/plans/{plan}"));
+}

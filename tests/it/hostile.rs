@@ -194,7 +194,7 @@ fn forms_in(page: &str, html: &str) -> Vec<Form> {
 /// A route with its parameters filled in from the demo data, or `None` for the routes that are
 /// not pages (documents and files are fetched at the end).
 fn resolve(route: &str, ids: &Ids) -> Option<String> {
-    if [".docx", ".pdf", ".csv", ".css"]
+    if [".docx", ".pdf", ".csv", ".css", ".js"]
         .iter()
         .any(|end| route.ends_with(end))
         || route == "/healthz"

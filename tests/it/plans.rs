@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 
 use crate::both;
-use crate::harness::{Browser, TestApp};
+use crate::harness::{Browser, TestApp, version_in};
 use chuyende::db::plans;
 use chuyende::domain::org::{OrgId, Year};
 use chuyende::domain::plan::PlanId;
@@ -32,13 +32,6 @@ async fn new_plan(browser: &Browser, cell: OrgId, year: &str, start: &str) -> Pl
         .trim_start_matches("/plans/")
         .parse()
         .unwrap()
-}
-
-/// The version a form of the plan page carries.
-fn version_in(body: &str) -> String {
-    let marker = "name=\"version\" value=\"";
-    let start = body.find(marker).expect("a version field") + marker.len();
-    body[start..start + body[start..].find('"').unwrap()].to_owned()
 }
 
 both! {

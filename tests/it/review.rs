@@ -3,44 +3,9 @@
 use reqwest::StatusCode;
 
 use crate::both;
-use crate::harness::{Browser, TestApp};
+use crate::harness::{TestApp, adopt, kindergarten_2022, status, version_in};
 use chuyende::db::{plans, review};
-use chuyende::domain::org::Year;
 use chuyende::domain::plan::{PlanId, PlanStatus};
-
-async fn kindergarten_2022(app: &TestApp) -> PlanId {
-    plans::find(&app.db, app.demo.kindergarten.id, Year::new(2022).unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-}
-
-async fn status(app: &TestApp, plan: PlanId) -> PlanStatus {
-    plans::get(&app.db, plan).await.unwrap().unwrap().status
-}
-
-async fn adopt(browser: &Browser, plan: PlanId) {
-    browser.get(&format!("/plans/{plan}/adopt")).await.ok();
-    browser
-        .post(
-            &format!("/plans/{plan}/adopt"),
-            &[
-                ("meeting_on", "10/01/2022"),
-                ("present", "8"),
-                ("total", "8"),
-                ("votes_for", "8"),
-                ("votes_against", "0"),
-            ],
-        )
-        .await
-        .redirects_to(&format!("/plans/{plan}"));
-}
-
-fn version_in(body: &str) -> String {
-    let marker = "name=\"version\" value=\"";
-    let start = body.find(marker).expect("a version field") + marker.len();
-    body[start..start + body[start..].find('"').unwrap()].to_owned()
-}
 
 both! {
     async fn draft_adopt_submit_return_revise_resubmit_accept(app: TestApp) {

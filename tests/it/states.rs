@@ -5,47 +5,12 @@
 use reqwest::StatusCode;
 
 use crate::both;
-use crate::harness::{Browser, TestApp};
+use crate::harness::{Browser, TestApp, adopt, kindergarten_2022, status, version_in};
 use chuyende::db::{members, orgs, plans, review};
 use chuyende::domain::org::Year;
 use chuyende::domain::plan::{PlanId, PlanStatus};
 
 const AMENDED: &str = "Kế hoạch đã sửa sau khi chi bộ thông qua, cần thông qua lại.";
-
-async fn kindergarten_2022(app: &TestApp) -> PlanId {
-    plans::find(&app.db, app.demo.kindergarten.id, Year::new(2022).unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-}
-
-async fn status(app: &TestApp, plan: PlanId) -> PlanStatus {
-    plans::get(&app.db, plan).await.unwrap().unwrap().status
-}
-
-/// The version a form on the page carries.
-fn version_in(body: &str) -> String {
-    let marker = "name=\"version\" value=\"";
-    let start = body.find(marker).expect("a version field") + marker.len();
-    body[start..start + body[start..].find('"').unwrap()].to_owned()
-}
-
-async fn adopt(browser: &Browser, plan: PlanId) {
-    browser.get(&format!("/plans/{plan}/adopt")).await.ok();
-    browser
-        .post(
-            &format!("/plans/{plan}/adopt"),
-            &[
-                ("meeting_on", "10/01/2022"),
-                ("present", "8"),
-                ("total", "8"),
-                ("votes_for", "8"),
-                ("votes_against", "0"),
-            ],
-        )
-        .await
-        .redirects_to(&format!("/plans/{plan}"));
-}
 
 async fn edit_purposes(browser: &Browser, plan: PlanId, text: &str) -> crate::harness::Response {
     let form = browser.get(&format!("/plans/{plan}/texts/purposes")).await;

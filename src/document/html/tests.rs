@@ -11,18 +11,42 @@ fn escape(text: &str) -> String {
 }
 
 #[test]
-fn the_print_view_is_a_standalone_a4_page() {
+fn the_print_view_is_an_a4_page() {
     let doc = build(&fixtures::kindergarten(), &fixtures::cell());
     let page = render(&doc, Some("/plans/1")).unwrap_or_default();
     assert!(page.starts_with("<!doctype html>"));
-    assert!(page.contains("size: A4;"));
-    assert!(page.contains("margin: 20mm 15mm 20mm 30mm;"));
-    assert!(page.contains(r#"font-family: "Times New Roman", "Liberation Serif", Tinos, serif;"#));
-    assert!(page.contains("@media print"));
-    assert!(page.contains("@page :first"));
+    assert!(page.contains(r#"<link rel="stylesheet" href="/static/print.css">"#));
+    assert!(page.contains(r#"<script src="/static/print.js" defer></script>"#));
+    assert!(STYLESHEET.contains("size: A4;"));
+    assert!(STYLESHEET.contains("margin: 20mm 15mm 20mm 30mm;"));
+    assert!(
+        STYLESHEET.contains(r#"font-family: "Times New Roman", "Liberation Serif", Tinos, serif;"#)
+    );
+    assert!(STYLESHEET.contains("@media print"));
+    assert!(STYLESHEET.contains("@page :first"));
     assert!(page.contains(r#"<a href="/plans/1">"#));
-    assert!(!page.contains("<link"), "no outside stylesheet");
     assert!(!page.contains("DỰ THẢO"), "an adopted plan is no draft");
+}
+
+#[test]
+fn the_print_view_has_no_inline_style_or_script() {
+    let doc = build(&fixtures::hostile(), &fixtures::cell());
+    let page = render(&doc, Some("/plans/1")).unwrap_or_default();
+    for inline in ["<style", "style=", "onclick", "<script>", "javascript:"] {
+        assert!(!page.contains(inline), "{inline} in the print view");
+    }
+    assert!(SCRIPT.contains("window.print()"), "the print button prints");
+}
+
+#[test]
+fn every_column_width_has_its_class() {
+    let doc = build(&fixtures::model(), &fixtures::cell());
+    let page = render(&doc, None).unwrap_or_default();
+    for (_, width) in crate::document::TIMELINE_COLUMNS {
+        assert!(page.contains(&format!(r#"<col class="w{width}">"#)));
+        let rule = format!("table.timeline col.w{width} {{ width: {width}%; }}");
+        assert!(STYLESHEET.contains(&rule), "print.css lacks {rule}");
+    }
 }
 
 #[test]
@@ -104,7 +128,11 @@ fn the_print_view_has_every_element_of_the_layout_in_order() {
 fn hostile_text_is_escaped() {
     let doc = build(&fixtures::hostile(), &fixtures::cell());
     let page = render(&doc, Some("/x?a=1&b=\"><script>")).unwrap_or_default();
-    assert!(!page.contains("<script"), "no script element sneaks in");
+    assert_eq!(
+        page.matches("<script").count(),
+        1,
+        "no script element sneaks in beside the print button's"
+    );
     assert!(!page.contains("alert(1)</"));
     let h = escape(fixtures::HOSTILE);
     assert!(h.contains("&#60;script&#62;") && h.contains("{{ bad }}"));
@@ -121,5 +149,8 @@ fn hostile_text_is_escaped() {
             format!(r#"<p class="signer">Ký {h}</p>"#),
         ],
     );
-    assert!(page.contains("overflow-wrap: anywhere"), "long words wrap");
+    assert!(
+        STYLESHEET.contains("overflow-wrap: anywhere"),
+        "long words wrap"
+    );
 }
