@@ -7,6 +7,7 @@ use crate::domain::member::{CellRole, MemberDraft, MemberId, Standing};
 use crate::domain::org::{Abbreviation, Org, OrgDraft, OrgKind, Year};
 use crate::domain::plan::{Plan, copy_to_year};
 use crate::domain::samples;
+use crate::domain::session::{SessionDraft, StartTime};
 use crate::domain::text::Line;
 use crate::domain::user::{Login, Password, UserId};
 use crate::password;
@@ -127,6 +128,7 @@ pub async fn load(db: &Db) -> anyhow::Result<Loaded> {
 
     if let Some(loaded) = find(db).await? {
         load_plans(db, &loaded).await?;
+        load_session(db, &loaded).await?;
         return Ok(loaded);
     }
 
@@ -309,6 +311,7 @@ pub async fn load(db: &Db) -> anyhow::Result<Loaded> {
         bloc_cell,
     };
     load_plans(db, &loaded).await?;
+    load_session(db, &loaded).await?;
     Ok(loaded)
 }
 
@@ -349,6 +352,66 @@ async fn load_plans(db: &Db, loaded: &Loaded) -> anyhow::Result<()> {
             app::plans::store_numbered(ctx, None, cell, &mut copy, all).await?;
         }
     }
+    Ok(())
+}
+
+/// A scheduled session on the kindergarten's plan of this year, so that the plan page, the
+/// session page and "Việc của tôi" show one: the first topic not yet held, a week or more
+/// from today, in the afternoon, with the regular monthly meeting. Scheduled once.
+async fn load_session(db: &Db, loaded: &Loaded) -> anyhow::Result<()> {
+    let ctx = app::Ctx { db, mail: false };
+    let today = chrono::Local::now().date_naive();
+    let year = Year::new(chrono::Datelike::year(&today)).expect("a current year");
+    let cell = &loaded.kindergarten;
+    let Some(plan_id) = plans::find(db, cell.id, year).await? else {
+        return Ok(());
+    };
+    if !app::sessions::open_of_plan(db, plan_id).await?.is_empty() {
+        return Ok(());
+    }
+    let plan = plans::get(db, plan_id).await?.ok_or_else(incomplete)?;
+    let due = |t: &crate::domain::plan::Topic| t.session.map(|d| d.deadline());
+    let Some(topic) = plan
+        .topics
+        .iter()
+        .find(|t| due(t).is_some_and(|d| d >= today))
+        .or(plan.topics.last())
+    else {
+        return Ok(());
+    };
+    let week_on = today + chrono::Days::new(7);
+    let planned = topic
+        .session
+        .map(|d| d.start() + chrono::Days::new(14))
+        .unwrap_or(week_on);
+    let last_day = chrono::NaiveDate::from_ymd_opt(year.get(), 12, 31).expect("a last day");
+    let date = planned.max(week_on).min(last_day).max(today);
+    let people = members::list(db, cell.id).await?;
+    let person = |name: &str| {
+        people
+            .iter()
+            .find(|m| m.full_name == name)
+            .map(|m| crate::domain::plan::Assignee {
+                member: m.id,
+                name: m.full_name.clone(),
+            })
+    };
+    let draft = SessionDraft {
+        date,
+        start: StartTime::new(14 * 60).expect("a time"),
+        duration: 150,
+        venue: line("Phòng họp Trường Mầm non Định An"),
+        chair: person("Lê Thị Bích Ngọc"),
+        minute_taker: person("Nguyễn Thị Thanh Tâm"),
+        combined: true,
+    };
+    let target = app::sessions::Target {
+        plan: plan.id,
+        topic: topic.id,
+        cell: cell.id,
+        title: &topic.title,
+    };
+    app::sessions::schedule(ctx, None, target, &draft, false).await?;
     Ok(())
 }
 

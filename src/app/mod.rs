@@ -14,6 +14,7 @@ pub mod notifications;
 pub mod orgs;
 pub mod plans;
 pub mod review;
+pub mod sessions;
 
 use crate::db::Db;
 

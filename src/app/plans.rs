@@ -188,7 +188,7 @@ pub async fn save_part(
 }
 
 /// [`save_part`] inside `tx`; a refusal leaves `tx` to be dropped (rolled back).
-async fn save_in(
+pub(super) async fn save_in(
     tx: &mut Tx,
     ctx: Ctx<'_>,
     by: Option<UserId>,
@@ -205,7 +205,9 @@ async fn save_in(
         return Ok(Saved::Refused(Refusal::Locked(lock)));
     }
     let before = match edit {
-        Edit::UpdateTopic(topic) => plans::topic_assigned(tx, topic.id).await?,
+        Edit::UpdateTopic(topic) | Edit::TopicDates { topic, .. } => {
+            plans::topic_assigned(tx, topic.id).await?
+        }
         _ => Assigned::default(),
     };
     let written: Written = match plans::save(tx, plan, version, edit, by).await {

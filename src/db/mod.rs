@@ -11,6 +11,7 @@ pub mod notifications;
 pub mod orgs;
 pub mod plans;
 pub mod review;
+pub mod sessions;
 pub mod users;
 
 use std::str::FromStr;
@@ -235,6 +236,7 @@ stored_as_i64!(
     crate::domain::org::OrgId,
     crate::domain::member::MemberId,
     crate::domain::user::UserId,
+    crate::domain::session::SessionId,
     crate::db::review::RevisionId
 );
 

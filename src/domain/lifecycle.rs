@@ -169,6 +169,12 @@ pub enum EditRule {
 /// Decides what `edit` may do to a plan in `status`. `taken_in` is the stored topic the edit
 /// touches when cells below have taken it in (only an issued directive's topics are).
 pub fn edit_rule(status: PlanStatus, edit: &Edit, taken_in: Option<&Topic>) -> EditRule {
+    // A topic's dates set from its scheduled session are the plan being carried out, like
+    // marking a step done: sessions are scheduled while the plan is adopted, under review or
+    // accepted, and that neither reopens it nor touches the revisions the committee keeps.
+    if matches!(edit, Edit::TopicDates { .. }) {
+        return EditRule::Free;
+    }
     if let Some(lock) = status.frozen() {
         return EditRule::Locked(lock);
     }

@@ -14,6 +14,7 @@ pub mod plan_check;
 pub mod plan_edit;
 pub mod plan_parts;
 pub mod samples;
+pub mod session;
 pub mod text;
 pub mod timeline;
 pub mod user;

@@ -23,16 +23,22 @@ pub enum NoticeKind {
     DueSoon,
     /// A committee issued its directive plan (to the secretaries of the cells below).
     DirectiveIssued,
+    /// A session's day, time or place changed (to the cell's members).
+    SessionMoved,
+    /// A session was cancelled (to the cell's members).
+    SessionCancelled,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 6] = [
+    pub const ALL: [NoticeKind; 8] = [
         NoticeKind::Submitted,
         NoticeKind::Returned,
         NoticeKind::Accepted,
         NoticeKind::Assigned,
         NoticeKind::DueSoon,
         NoticeKind::DirectiveIssued,
+        NoticeKind::SessionMoved,
+        NoticeKind::SessionCancelled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -43,6 +49,8 @@ impl NoticeKind {
             NoticeKind::Assigned => "assigned",
             NoticeKind::DueSoon => "due_soon",
             NoticeKind::DirectiveIssued => "directive_issued",
+            NoticeKind::SessionMoved => "session_moved",
+            NoticeKind::SessionCancelled => "session_cancelled",
         }
     }
 
@@ -58,6 +66,8 @@ impl NoticeKind {
             NoticeKind::Assigned => "Được phân công",
             NoticeKind::DueSoon => "Sắp đến hạn",
             NoticeKind::DirectiveIssued => "Kế hoạch của cấp trên",
+            NoticeKind::SessionMoved => "Đổi lịch sinh hoạt chuyên đề",
+            NoticeKind::SessionCancelled => "Hủy buổi sinh hoạt chuyên đề",
         }
     }
 }
@@ -160,6 +170,24 @@ impl Notice {
                  chi bộ xây dựng kế hoạch của mình theo hướng dẫn của cấp trên."
             ),
             &format!("/plans/{plan}"),
+        )
+    }
+
+    /// To the cell's members: the session of a topic moved to another day, time or place.
+    pub fn session_moved(topic_title: &str, when: &str, venue: &str, topic: TopicId) -> Self {
+        Self::new(
+            NoticeKind::SessionMoved,
+            &format!("Buổi sinh hoạt chuyên đề “{topic_title}” đổi lịch: {when}, tại {venue}."),
+            &format!("/topics/{topic}/session"),
+        )
+    }
+
+    /// To the cell's members: the session of a topic was cancelled.
+    pub fn session_cancelled(topic_title: &str, when: &str, reason: &str, topic: TopicId) -> Self {
+        Self::new(
+            NoticeKind::SessionCancelled,
+            &format!("Buổi sinh hoạt chuyên đề “{topic_title}” ({when}) đã hủy. Lý do: {reason}"),
+            &format!("/topics/{topic}/session"),
         )
     }
 

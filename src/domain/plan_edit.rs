@@ -38,6 +38,12 @@ pub enum Edit {
     /// A topic and its steps as edited: steps with id 0 are new, missing ones are removed.
     UpdateTopic(Topic),
     RemoveTopic(TopicId),
+    /// A topic's dates set from its session (scheduled, moved, or the steps laid out again
+    /// backwards from it): written as [`Edit::UpdateTopic`], with its own history line.
+    TopicDates {
+        topic: Topic,
+        summary: String,
+    },
     MoveTopic {
         id: TopicId,
         up: bool,
@@ -54,7 +60,9 @@ impl Edit {
             Edit::Recipients { .. } => "recipients".into(),
             Edit::Signature(_) => "signature".into(),
             Edit::AddTopic(_) => "topics:add".into(),
-            Edit::UpdateTopic(topic) => format!("topic:{}", topic.id),
+            Edit::UpdateTopic(topic) | Edit::TopicDates { topic, .. } => {
+                format!("topic:{}", topic.id)
+            }
             Edit::RemoveTopic(id) => format!("topic:{id}"),
             Edit::MoveTopic { .. } => "topics:order".into(),
         }
@@ -70,6 +78,7 @@ impl Edit {
             Edit::Signature(_) => "Sửa người ký".into(),
             Edit::AddTopic(topic) => format!("Thêm chuyên đề “{}”", topic.title),
             Edit::UpdateTopic(topic) => format!("Sửa chuyên đề “{}”", topic.title),
+            Edit::TopicDates { summary, .. } => summary.clone(),
             Edit::RemoveTopic(_) => "Xóa một chuyên đề".into(),
             Edit::MoveTopic { .. } => "Đổi thứ tự chuyên đề".into(),
         }
@@ -78,7 +87,9 @@ impl Edit {
     /// The topic the edit writes, when it writes one (and so may assign members).
     pub fn written_topic(&self) -> Option<&Topic> {
         match self {
-            Edit::AddTopic(topic) | Edit::UpdateTopic(topic) => Some(topic),
+            Edit::AddTopic(topic) | Edit::UpdateTopic(topic) | Edit::TopicDates { topic, .. } => {
+                Some(topic)
+            }
             _ => None,
         }
     }

@@ -23,6 +23,7 @@ mod refused;
 mod review;
 mod routes;
 mod scope;
+mod sessions;
 mod work;
 
 use std::time::Duration;
@@ -62,6 +63,7 @@ fn routes() -> routes::Routes {
         .merge(members::routes())
         .merge(plans::routes())
         .merge(review::routes())
+        .merge(sessions::routes())
         .merge(documents::routes())
         .merge(dashboard::routes())
         .merge(notifications::routes())

@@ -297,6 +297,13 @@ both! {
             post("/plans/{id}/topics/new", format!("/plans/{plan}/topics/new"), &[("version", "1"), ("title", "")], cell_a_writers, cell_a_readers),
             get("/topics/{id}", format!("/topics/{topic}"), cell_a_writers, cell_a_readers),
             post("/topics/{id}", format!("/topics/{topic}"), &[("version", "1"), ("title", "")], cell_a_writers, cell_a_readers),
+            // The session of a topic: read by the cell and the committees above, scheduled,
+            // moved and cancelled by its secretary and deputy (refused input, or nothing to do).
+            get("/topics/{id}/session", format!("/topics/{topic}/session"), cell_a_readers, cell_a_readers),
+            post("/topics/{id}/session", format!("/topics/{topic}/session"), &[("date", "")], cell_a_writers, cell_a_readers),
+            post("/topics/{id}/session/move", format!("/topics/{topic}/session/move"), &[("date", "")], cell_a_writers, cell_a_readers),
+            post("/topics/{id}/session/cancel", format!("/topics/{topic}/session/cancel"), &[("reason", "")], cell_a_writers, cell_a_readers),
+            post("/topics/{id}/session/relay", format!("/topics/{topic}/session/relay"), &[], cell_a_writers, cell_a_readers),
             post("/steps/{id}/mark", format!("/steps/{step}/mark"), &[("done_on", "không phải ngày")], &union(cell_a_writers, &step_assignees), cell_a_readers),
 
             // The path up: adopt, submit, review, decide; revisions and their documents.

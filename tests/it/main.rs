@@ -19,5 +19,6 @@ mod notifications;
 mod orgs;
 mod plans;
 mod review;
+mod sessions;
 mod states;
 mod typesetting;

@@ -389,7 +389,7 @@ pub async fn save(
             Edit::AddTopic(topic) => {
                 new_topic = Some(insert_topic!(conn, plan, topic));
             }
-            Edit::UpdateTopic(topic) => {
+            Edit::UpdateTopic(topic) | Edit::TopicDates { topic, .. } => {
                 let owned: Option<TopicId> = sqlx::query_scalar("SELECT id FROM topics WHERE id = $1 AND plan_id = $2")
                     .bind(topic.id)
                     .bind(plan)

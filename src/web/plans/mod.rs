@@ -29,6 +29,7 @@ use crate::domain::org::{Org, OrgId, Year};
 use crate::domain::plan::{Plan, PlanId, TopicId};
 use crate::domain::plan_check::Finding;
 use crate::domain::plan_edit::Change;
+use crate::domain::session::Session;
 use crate::domain::text::limit;
 
 pub fn routes() -> Routes {
@@ -54,6 +55,8 @@ struct ShowPage {
     revisions: Vec<RevisionEntry>,
     mandated: Vec<Mandated>,
     can_review: bool,
+    /// The topics' scheduled sessions.
+    sessions: Vec<Session>,
 }
 
 const AMENDED: &str = "Kế hoạch đã sửa sau khi chi bộ thông qua, cần thông qua lại.";
@@ -86,6 +89,10 @@ impl ShowPage {
 
     fn is_cell(&self) -> bool {
         self.cell.is_cell()
+    }
+
+    fn session_of(&self, topic: &TopicId) -> Option<&Session> {
+        self.sessions.iter().find(|s| s.topic_id == *topic)
     }
 
     fn has_pending_mandates(&self) -> bool {
@@ -144,6 +151,7 @@ pub async fn show(
         comments: app::review::comments(&state.db, id).await?,
         revisions: app::review::revisions(&state.db, id).await?,
         mandated,
+        sessions: app::sessions::open_of_plan(&state.db, id).await?,
         findings: app::plans::findings(ctx, &plan, &cell).await?,
         history: app::plans::history(&state.db, id).await?,
         date_line,

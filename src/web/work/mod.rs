@@ -1,5 +1,5 @@
-//! "Việc của tôi": every step and topic assigned to the signed-in member, nearest first, and
-//! marking a step done (`mark`).
+//! "Việc của tôi": the coming sessions of the member's cells, every step and topic assigned
+//! to the signed-in member, nearest first, and marking a step done (`mark`).
 
 mod mark;
 
@@ -11,6 +11,7 @@ use axum::routing::get;
 
 use crate::AppState;
 use crate::app::plans::{self, WorkRow};
+use crate::app::sessions::{self, Upcoming};
 use crate::web::AppError;
 use crate::web::auth::Auth;
 use crate::web::form::{rejected, render};
@@ -35,6 +36,7 @@ struct WorkPage {
     open: Vec<Item>,
     done: Vec<Item>,
     today: String,
+    sessions: Vec<Upcoming>,
     refused: Option<Refused>,
 }
 
@@ -92,6 +94,7 @@ async fn page(
         .partition(|item| item.row.done_on.is_some());
     let template = WorkPage {
         page: auth.page("Việc của tôi"),
+        sessions: sessions::upcoming_for_user(&state.db, auth.actor.user.id, today).await?,
         open,
         done,
         today: today.format("%d/%m/%Y").to_string(),

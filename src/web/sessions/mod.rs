@@ -1,0 +1,361 @@
+//! The session of a topic: its page (read by the cell's members and the committees above),
+//! and the forms of the cell's secretary and deputy that schedule, move and cancel it and lay
+//! the topic's preparation out backwards from it.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+
+use crate::AppState;
+use crate::app;
+use crate::app::sessions::Entry;
+use crate::app::sessions::{Outcome, Target};
+use crate::domain::member::Member;
+use crate::domain::org::Org;
+use crate::domain::plan::{Plan, Topic, TopicId};
+use crate::domain::session::{Bounds, Session, SessionId, SessionInput, parse_reason};
+use crate::web::AppError;
+use crate::web::auth::Auth;
+use crate::web::extract::{Fields, Path};
+use crate::web::form::{FieldErrors, refusal_message, rejected, render};
+use crate::web::page::Page;
+use crate::web::routes::Routes;
+use crate::web::scope::{plan_page, readable_plan};
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .route("/topics/{id}/session", get(show).post(schedule))
+        .route("/topics/{id}/session/move", post(reschedule))
+        .route("/topics/{id}/session/cancel", post(cancel))
+        .route("/topics/{id}/session/relay", post(relay))
+}
+
+#[derive(Template)]
+#[template(path = "sessions/show.html")]
+struct SessionPage {
+    page: Page,
+    plan: Plan,
+    topic: Topic,
+    /// The session that is not cancelled, if any.
+    session: Option<Session>,
+    cancelled: Vec<Session>,
+    history: Vec<Entry>,
+    can_edit: bool,
+    members: Vec<Member>,
+    /// The schedule form (no session yet) or the move form, as typed.
+    form: SessionInput,
+    relay: bool,
+    errors: FieldErrors,
+    reason: String,
+    refused: Option<String>,
+}
+
+impl SessionPage {
+    fn selected(&self, field: &str, member: &Member) -> bool {
+        let value = match field {
+            "chair" => &self.form.chair,
+            _ => &self.form.minute_taker,
+        };
+        *value == member.id.to_string()
+    }
+
+    fn version(&self) -> i64 {
+        self.session.as_ref().map_or(0, |s| s.version)
+    }
+}
+
+/// What a session page is about: the topic of a cell's plan the actor may read.
+struct Scope {
+    plan: Plan,
+    cell: Org,
+    topic: Topic,
+}
+
+impl Scope {
+    fn target(&self) -> Target<'_> {
+        Target {
+            plan: self.plan.id,
+            topic: self.topic.id,
+            cell: self.cell.id,
+            title: &self.topic.title,
+        }
+    }
+}
+
+async fn readable(state: &AppState, auth: &Auth, id: TopicId) -> Result<Scope, AppError> {
+    let plan_id = app::plans::topic_plan(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (plan, cell) = readable_plan(state, auth, plan_id).await?;
+    // A committee's directive topics are held by the cells below, not by the committee.
+    if !cell.is_cell() {
+        return Err(AppError::NotFound);
+    }
+    let topic = plan
+        .topics
+        .iter()
+        .find(|t| t.id == id)
+        .cloned()
+        .ok_or(AppError::NotFound)?;
+    Ok(Scope { plan, cell, topic })
+}
+
+async fn editable(state: &AppState, auth: &Auth, id: TopicId) -> Result<Scope, AppError> {
+    let scope = readable(state, auth, id).await?;
+    auth.require(auth.actor.can_edit_plans(&scope.cell))?;
+    Ok(scope)
+}
+
+/// The page, with the forms as given (fresh, or as typed with their messages).
+struct Forms {
+    form: Option<SessionInput>,
+    relay: bool,
+    errors: FieldErrors,
+    reason: String,
+    refused: Option<String>,
+}
+
+impl Forms {
+    fn fresh() -> Self {
+        Self {
+            form: None,
+            relay: false,
+            errors: FieldErrors::default(),
+            reason: String::new(),
+            refused: None,
+        }
+    }
+}
+
+async fn page(
+    state: &AppState,
+    auth: &Auth,
+    scope: Scope,
+    forms: Forms,
+) -> Result<SessionPage, AppError> {
+    let all = app::sessions::of_topic(&state.db, scope.topic.id).await?;
+    let (open, cancelled): (Vec<Session>, Vec<Session>) =
+        all.into_iter().partition(|s| !s.is_cancelled());
+    let session = open.into_iter().next();
+    let members = app::plans::active_members(state.ctx(), scope.cell.id).await?;
+    let form = forms.form.unwrap_or_else(|| match &session {
+        Some(session) => SessionInput::of(session),
+        None => SessionInput::blank(&members),
+    });
+    let title = format!("Buổi sinh hoạt chuyên đề: {}", scope.topic.title);
+    Ok(SessionPage {
+        page: plan_page(state, auth, &scope.cell, &scope.plan, &title).await?,
+        history: app::sessions::history(&state.db, scope.topic.id).await?,
+        can_edit: auth.actor.can_edit_plans(&scope.cell),
+        session,
+        cancelled,
+        members,
+        form,
+        relay: forms.relay,
+        errors: forms.errors,
+        reason: forms.reason,
+        refused: forms.refused,
+        plan: scope.plan,
+        topic: scope.topic,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<TopicId>,
+) -> Result<Response, AppError> {
+    let scope = readable(&state, &auth, id).await?;
+    render(&page(&state, &auth, scope, Forms::fresh()).await?)
+}
+
+fn read(fields: &Fields) -> SessionInput {
+    SessionInput {
+        date: fields.get("date").to_owned(),
+        start: fields.get("start").to_owned(),
+        duration: fields.get("duration").to_owned(),
+        venue: fields.get("venue").to_owned(),
+        chair: fields.get("chair").to_owned(),
+        minute_taker: fields.get("minute_taker").to_owned(),
+        combined: !fields.get("combined").is_empty(),
+    }
+}
+
+fn after(id: TopicId) -> Response {
+    Redirect::to(&format!("/topics/{id}/session")).into_response()
+}
+
+/// The message above the form when a use case did nothing.
+fn refusal(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Done(_) => String::new(),
+        Outcome::AlreadyScheduled => {
+            "Chuyên đề đã có lịch sinh hoạt; nội dung vừa nhập vẫn còn trong biểu mẫu, hãy dùng \
+             biểu mẫu đổi lịch bên dưới."
+                .into()
+        }
+        Outcome::NotScheduled => {
+            "Buổi sinh hoạt này không còn trong lịch (đã hủy hoặc chưa lên lịch).".into()
+        }
+        Outcome::Stale => "Trong lúc đồng chí sửa, lịch sinh hoạt đã được người khác thay đổi. \
+             Nội dung đồng chí vừa nhập vẫn còn trong biểu mẫu; hãy đối chiếu với lịch đang lưu \
+             rồi bấm Lưu lần nữa."
+            .into(),
+        Outcome::Refused(refusal) => refusal_message(refusal),
+    }
+}
+
+/// Schedules the topic's session (the form of a topic with none).
+pub async fn schedule(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<TopicId>,
+    fields: Fields,
+) -> Result<Response, AppError> {
+    let scope = editable(&state, &auth, id).await?;
+    let input = read(&fields);
+    let relay = !fields.get("relay").is_empty();
+    let members = app::plans::active_members(state.ctx(), scope.cell.id).await?;
+    let bounds = Bounds {
+        today: chrono::Local::now().date_naive(),
+        year: scope.plan.year,
+        members: &members,
+        new: true,
+    };
+    let mut forms = Forms {
+        relay,
+        ..Forms::fresh()
+    };
+    match input.parse(bounds) {
+        Ok(draft) => {
+            let outcome =
+                app::sessions::schedule(state.ctx(), auth.user_id(), scope.target(), &draft, relay)
+                    .await?;
+            if let Outcome::Done(_) = outcome {
+                auth.flash(&format!(
+                    "Đã lên lịch buổi sinh hoạt chuyên đề ngày {}.",
+                    draft.date.format("%d/%m/%Y")
+                ))
+                .await?;
+                return Ok(after(id));
+            }
+            forms.refused = Some(refusal(&outcome));
+        }
+        Err(messages) => {
+            for (field, message) in messages {
+                forms.errors.add(field, message);
+            }
+        }
+    }
+    forms.form = Some(input);
+    rejected(&page(&state, &auth, scope, forms).await?)
+}
+
+fn session_and_version(fields: &Fields) -> (SessionId, i64) {
+    (
+        fields.get("session").parse().unwrap_or(SessionId::NEW),
+        fields.get("version").parse().unwrap_or(0),
+    )
+}
+
+/// Moves the open session (its day, time, place, chair, minute-taker …).
+pub async fn reschedule(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<TopicId>,
+    fields: Fields,
+) -> Result<Response, AppError> {
+    let scope = editable(&state, &auth, id).await?;
+    let input = read(&fields);
+    let relay = !fields.get("relay").is_empty();
+    let (session, version) = session_and_version(&fields);
+    let members = app::plans::active_members(state.ctx(), scope.cell.id).await?;
+    let bounds = Bounds {
+        today: chrono::Local::now().date_naive(),
+        year: scope.plan.year,
+        members: &members,
+        new: false,
+    };
+    let mut forms = Forms {
+        relay,
+        ..Forms::fresh()
+    };
+    match input.parse(bounds) {
+        Ok(draft) => {
+            let outcome = app::sessions::reschedule(
+                state.ctx(),
+                auth.user_id(),
+                scope.target(),
+                session,
+                version,
+                &draft,
+                relay,
+            )
+            .await?;
+            if let Outcome::Done(_) = outcome {
+                auth.flash("Đã lưu lịch sinh hoạt chuyên đề.").await?;
+                return Ok(after(id));
+            }
+            forms.refused = Some(refusal(&outcome));
+        }
+        Err(messages) => {
+            for (field, message) in messages {
+                forms.errors.add(field, message);
+            }
+        }
+    }
+    forms.form = Some(input);
+    rejected(&page(&state, &auth, scope, forms).await?)
+}
+
+/// Cancels the open session, with the reason.
+pub async fn cancel(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<TopicId>,
+    fields: Fields,
+) -> Result<Response, AppError> {
+    let scope = editable(&state, &auth, id).await?;
+    let (session, version) = session_and_version(&fields);
+    let typed = fields.get("reason").to_owned();
+    let mut forms = Forms::fresh();
+    match parse_reason(&typed) {
+        Ok(reason) => {
+            let outcome = app::sessions::cancel(
+                state.ctx(),
+                auth.user_id(),
+                scope.target(),
+                session,
+                version,
+                &reason,
+            )
+            .await?;
+            if let Outcome::Done(_) = outcome {
+                auth.flash("Đã hủy buổi sinh hoạt chuyên đề và báo cho đảng viên.")
+                    .await?;
+                return Ok(after(id));
+            }
+            forms.refused = Some(refusal(&outcome));
+        }
+        Err(message) => forms.errors.add("reason", message),
+    }
+    forms.reason = typed;
+    rejected(&page(&state, &auth, scope, forms).await?)
+}
+
+/// Lays the topic's preparation steps out backwards from the open session's date.
+pub async fn relay(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<TopicId>,
+) -> Result<Response, AppError> {
+    let scope = editable(&state, &auth, id).await?;
+    let outcome = app::sessions::relay(state.ctx(), auth.user_id(), scope.target()).await?;
+    let message = match &outcome {
+        Outcome::Done(_) => "Đã lập lại lịch chuẩn bị tính ngược từ ngày sinh hoạt.".to_owned(),
+        other => format!("Chưa lập lại lịch chuẩn bị: {}", refusal(other)),
+    };
+    auth.flash(&message).await?;
+    Ok(after(id))
+}
