@@ -264,6 +264,19 @@ pub fn blank_date_line(place: &str, year: i32) -> String {
     format!("{place}, ngày      tháng      năm {year}")
 }
 
+/// "Thứ Hai" … "Chủ nhật".
+pub fn weekday_label(date: NaiveDate) -> &'static str {
+    match chrono::Datelike::weekday(&date) {
+        chrono::Weekday::Mon => "Thứ Hai",
+        chrono::Weekday::Tue => "Thứ Ba",
+        chrono::Weekday::Wed => "Thứ Tư",
+        chrono::Weekday::Thu => "Thứ Năm",
+        chrono::Weekday::Fri => "Thứ Sáu",
+        chrono::Weekday::Sat => "Thứ Bảy",
+        chrono::Weekday::Sun => "Chủ nhật",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

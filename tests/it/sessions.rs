@@ -110,7 +110,7 @@ both! {
         let page = secretary.get(&path).await;
         page.ok()
             .contains("Đã lên lịch")
-            .contains(&format!("08:00–10:00, {} {}", chuyende::domain::session::weekday_label(day), typed(day)))
+            .contains(&format!("08:00–10:00, {} {}", chuyende::domain::calendar::weekday_label(day), typed(day)))
             .contains("Hội trường Trường Mầm non Định An")
             .contains("Lê Thị Bích Ngọc")
             .contains("Gộp với sinh hoạt chi bộ thường kỳ trong cùng một buổi (thực hiện lần lượt)")
