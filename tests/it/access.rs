@@ -244,6 +244,7 @@ both! {
             get("/login", "/login".into(), &public, &public),
             get("/", "/".into(), SIGNED_IN, SIGNED_IN),
             get("/me/work", "/me/work".into(), SIGNED_IN, SIGNED_IN),
+            get("/me/work/sheet", "/me/work/sheet".into(), SIGNED_IN, SIGNED_IN),
             get("/reviews", "/reviews".into(), SIGNED_IN, SIGNED_IN),
             get("/notifications", "/notifications".into(), SIGNED_IN, SIGNED_IN),
             get("/account/password", "/account/password".into(), SIGNED_IN, SIGNED_IN),

@@ -318,6 +318,29 @@ both! {
         member.get("/me/work").await.ok().contains("Phòng họp Trường Mầm non Định An");
         member.get(&format!("/plans/{}", plan.id)).await.ok().contains("Phòng họp Trường Mầm non Định An");
     }
+
+    async fn my_work_prints_on_a_large_type_sheet(app: TestApp) {
+        let plan = this_years_plan(&app).await;
+        let session = &chuyende::app::sessions::open_of_plan(&app.db, plan.id).await.unwrap()[0];
+        let member = app.login("dangvien").await;
+        member.get("/me/work").await.ok().contains("href=\"/me/work/sheet\"");
+        let sheet = member.get("/me/work/sheet").await;
+        sheet.ok()
+            .contains("<body class=\"sheet\">")
+            .contains("Đồng chí Nguyễn Thị Ly")
+            .contains(&session.when())
+            .contains("Phòng họp Trường Mầm non Định An")
+            .contains("Trình bày chuyên đề")
+            // Paper only: no navigation, no forms.
+            .lacks("<nav")
+            .lacks("Đăng xuất")
+            .lacks("<form");
+        // The stylesheet sets the sheet's body in 16 pt on A4.
+        let css = member.get("/static/app.css").await;
+        css.contains("body.sheet { font-size: 16pt;").contains("size: A4");
+        // Signed out, it is a sign-in.
+        app.browser().get("/me/work/sheet").await.redirects_to("/login");
+    }
 }
 
 both! {

@@ -1,5 +1,6 @@
 //! "Việc của tôi": the coming sessions of the member's cells, every step and topic assigned
-//! to the signed-in member, nearest first, and marking a step done (`mark`).
+//! to the signed-in member, nearest first, and marking a step done (`mark`); and the same on a
+//! large-type sheet for members who prefer paper.
 
 mod mark;
 
@@ -20,6 +21,7 @@ use crate::web::page::Page;
 pub fn routes() -> Routes {
     Routes::new()
         .route("/me/work", get(show))
+        .route("/me/work/sheet", get(sheet))
         .merge(mark::routes())
 }
 
@@ -62,14 +64,18 @@ async fn refused(state: &AppState, auth: &Auth, refused: Refused) -> Result<Resp
     page(state, auth, Some(refused)).await
 }
 
-async fn page(
-    state: &AppState,
-    auth: &Auth,
-    refused: Option<Refused>,
-) -> Result<Response, AppError> {
+/// What "Việc của tôi" holds: the coming sessions, then what is open and what is done, nearest
+/// due first (things without a date after them).
+struct Work {
+    today: chrono::NaiveDate,
+    sessions: Vec<Upcoming>,
+    open: Vec<Item>,
+    done: Vec<Item>,
+}
+
+async fn work_of(state: &AppState, auth: &Auth) -> Result<Work, AppError> {
     let today = chrono::Local::now().date_naive();
     let mut rows = plans::work_of(&state.db, auth.actor.user.id).await?;
-    // Nearest due first; things without a date after them.
     rows.sort_by_key(|r| {
         (
             r.due().map(|d| d.start()).unwrap_or(chrono::NaiveDate::MAX),
@@ -92,12 +98,26 @@ async fn page(
             }
         })
         .partition(|item| item.row.done_on.is_some());
-    let template = WorkPage {
-        page: auth.page("Việc của tôi"),
+    Ok(Work {
         sessions: sessions::upcoming_for_user(&state.db, auth.actor.user.id, today).await?,
+        today,
         open,
         done,
-        today: today.format("%d/%m/%Y").to_string(),
+    })
+}
+
+async fn page(
+    state: &AppState,
+    auth: &Auth,
+    refused: Option<Refused>,
+) -> Result<Response, AppError> {
+    let work = work_of(state, auth).await?;
+    let template = WorkPage {
+        page: auth.page("Việc của tôi"),
+        sessions: work.sessions,
+        open: work.open,
+        done: work.done,
+        today: work.today.format("%d/%m/%Y").to_string(),
         refused,
     };
     if template.refused.is_some() {
@@ -105,4 +125,24 @@ async fn page(
     } else {
         render(&template)
     }
+}
+
+/// "Việc của tôi" on paper: A4, large type, no navigation and no forms.
+#[derive(Template)]
+#[template(path = "work_sheet.html")]
+struct WorkSheet {
+    name: String,
+    today: String,
+    sessions: Vec<Upcoming>,
+    open: Vec<Item>,
+}
+
+pub async fn sheet(State(state): State<AppState>, auth: Auth) -> Result<Response, AppError> {
+    let work = work_of(&state, &auth).await?;
+    render(&WorkSheet {
+        name: auth.actor.user.full_name.clone(),
+        today: work.today.format("%d/%m/%Y").to_string(),
+        sessions: work.sessions,
+        open: work.open,
+    })
 }
