@@ -8,6 +8,7 @@
 //! a rule or more than one step is a function here.
 
 pub mod accounts;
+pub mod calendar;
 pub mod dashboard;
 pub mod members;
 pub mod notifications;

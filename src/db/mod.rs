@@ -4,6 +4,7 @@
 //! whichever pool is open through [`on_pool!`]; functions take and return domain types.
 
 pub mod audit;
+pub mod calendar_tokens;
 pub mod dashboard;
 pub mod login_failures;
 pub mod members;

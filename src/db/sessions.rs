@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{Db, Tx, audit, corrupt, on_pool, on_tx};
 use crate::domain::member::MemberId;
+use crate::domain::org::OrgId;
 use crate::domain::plan::{Assignee, PlanId, TopicId};
 use crate::domain::session::{Session, SessionDraft, SessionId, StartTime};
 use crate::domain::user::UserId;
@@ -246,27 +247,21 @@ struct UpcomingRow {
     cell_name: String,
 }
 
-/// The open sessions on or after `from` of the cells where `user` is an active member,
-/// nearest first.
-pub async fn upcoming_for_user(
-    db: &Db,
-    user: UserId,
-    from: NaiveDate,
-) -> sqlx::Result<Vec<Upcoming>> {
-    let sql = format!(
+fn upcoming_sql(condition: &str) -> String {
+    format!(
         "{SELECT} JOIN topics t ON t.id = s.topic_id JOIN plans p ON p.id = t.plan_id \
          JOIN orgs o ON o.id = p.org_id \
-         WHERE s.cancelled_at IS NULL AND s.held_on >= $2 AND p.org_id IN \
-           (SELECT m.cell_id FROM members m WHERE m.user_id = $1 AND m.active) \
+         WHERE s.cancelled_at IS NULL AND {condition} \
          ORDER BY s.held_on, s.start_minute, s.id"
     )
     .replacen(
         " FROM topic_sessions",
         ", t.plan_id, t.title AS topic_title, o.name AS cell_name FROM topic_sessions",
         1,
-    );
-    let rows: Vec<UpcomingRow> =
-        on_pool!(db, pool => sqlx::query_as(&sql).bind(user).bind(from).fetch_all(pool).await)?;
+    )
+}
+
+fn upcoming(rows: Vec<UpcomingRow>) -> sqlx::Result<Vec<Upcoming>> {
     rows.into_iter()
         .map(|r| {
             Ok(Upcoming {
@@ -277,4 +272,28 @@ pub async fn upcoming_for_user(
             })
         })
         .collect()
+}
+
+/// The open sessions on or after `from` of the cells where `user` is an active member,
+/// nearest first.
+pub async fn upcoming_for_user(
+    db: &Db,
+    user: UserId,
+    from: NaiveDate,
+) -> sqlx::Result<Vec<Upcoming>> {
+    let sql = upcoming_sql(
+        "s.held_on >= $2 AND p.org_id IN \
+           (SELECT m.cell_id FROM members m WHERE m.user_id = $1 AND m.active)",
+    );
+    let rows: Vec<UpcomingRow> =
+        on_pool!(db, pool => sqlx::query_as(&sql).bind(user).bind(from).fetch_all(pool).await)?;
+    upcoming(rows)
+}
+
+/// Every open session of the cell, of every plan, earliest first (its calendar feed).
+pub async fn open_of_cell(db: &Db, cell: OrgId) -> sqlx::Result<Vec<Upcoming>> {
+    let sql = upcoming_sql("p.org_id = $1");
+    let rows: Vec<UpcomingRow> =
+        on_pool!(db, pool => sqlx::query_as(&sql).bind(cell).fetch_all(pool).await)?;
+    upcoming(rows)
 }

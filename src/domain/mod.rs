@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod calendar;
+pub mod calendar_feed;
 pub mod lifecycle;
 pub mod mandate;
 pub mod member;

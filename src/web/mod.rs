@@ -5,6 +5,7 @@
 mod account;
 mod admin;
 mod auth;
+mod calendar;
 mod csrf;
 mod dashboard;
 mod documents;
@@ -59,6 +60,7 @@ fn routes() -> routes::Routes {
         .merge(account::routes())
         .merge(home::routes())
         .merge(work::routes())
+        .merge(calendar::routes())
         .merge(orgs::routes())
         .merge(members::routes())
         .merge(plans::routes())

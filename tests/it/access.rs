@@ -193,6 +193,9 @@ both! {
         db::users::add_review(&app.db, reviewer_elsewhere, demo.bloc.id, None).await.unwrap();
         let some_user = db::users::find_by_login(&app.db, "dangvien").await.unwrap().unwrap().id;
         let member_ly = app.member_id(cell_a, "Nguyễn Thị Ly").await;
+        // A feed address of an account none of the roles is, so no row renews it away.
+        let reader = app.add_account("lich", "Người đọc lịch").await;
+        let feed_token = chuyende::app::calendar::renew(&app.db, reader, None).await.unwrap();
 
         // Cell A's plan is a draft; cell B's went up, so it has a revision and is under review;
         // the committee drafts a directive plan with one topic.
@@ -219,6 +222,7 @@ both! {
 
         let cell_a_readers = &[MemberA, DeputyA, SecretaryA, ReviewerAbove, Admin];
         let cell_a_writers = &[DeputyA, SecretaryA, Admin];
+        let cell_a_members = &[MemberA, DeputyA, SecretaryA];
         let cell_a_managers = &[DeputyA, SecretaryA, ReviewerAbove, Admin];
         let cell_b_readers = &[SecretaryB, ReviewerAbove, Admin];
         let committee_staff = &[ReviewerAbove, Admin];
@@ -245,6 +249,10 @@ both! {
             get("/", "/".into(), SIGNED_IN, SIGNED_IN),
             get("/me/work", "/me/work".into(), SIGNED_IN, SIGNED_IN),
             get("/me/work/sheet", "/me/work/sheet".into(), SIGNED_IN, SIGNED_IN),
+            // Whoever has the address reads the feed: a calendar app cannot sign in.
+            get("/calendar/{feed}", format!("/calendar/{feed_token}.ics"), &public, &public),
+            post("/me/calendar", "/me/calendar".into(), &[], SIGNED_IN, SIGNED_IN),
+            post("/orgs/{id}/calendar", format!("/orgs/{cell_a}/calendar"), &[], cell_a_members, cell_a_members),
             get("/reviews", "/reviews".into(), SIGNED_IN, SIGNED_IN),
             get("/notifications", "/notifications".into(), SIGNED_IN, SIGNED_IN),
             get("/account/password", "/account/password".into(), SIGNED_IN, SIGNED_IN),

@@ -5,6 +5,7 @@ mod harness;
 mod access;
 mod auth;
 mod browser;
+mod calendar;
 mod cli;
 mod dashboard;
 mod documents;

@@ -11,8 +11,10 @@ use axum::response::Response;
 use axum::routing::get;
 
 use crate::AppState;
+use crate::app::calendar;
 use crate::app::plans::{self, WorkRow};
 use crate::app::sessions::{self, Upcoming};
+use crate::domain::org::OrgId;
 use crate::web::AppError;
 use crate::web::auth::Auth;
 use crate::web::form::{rejected, render};
@@ -40,6 +42,37 @@ struct WorkPage {
     today: String,
     sessions: Vec<Upcoming>,
     refused: Option<Refused>,
+    feeds: Vec<Feed>,
+}
+
+/// A calendar feed the reader may subscribe to: their own, or one of their cells'.
+pub struct Feed {
+    pub label: String,
+    /// Where the form posts to make a new address.
+    pub renew: String,
+    /// The address, once made.
+    pub url: Option<String>,
+}
+
+async fn feeds_of(state: &AppState, auth: &Auth) -> Result<Vec<Feed>, AppError> {
+    let tokens = calendar::tokens_of(&state.db, auth.actor.user.id).await?;
+    let url = |cell: Option<OrgId>| {
+        tokens
+            .iter()
+            .find(|t| t.cell_id == cell)
+            .map(|t| format!("/calendar/{}.ics", t.token))
+    };
+    let mut feeds = vec![Feed {
+        label: "Lịch của tôi: buổi sinh hoạt sắp tới và hạn các việc được giao".into(),
+        renew: "/me/calendar".into(),
+        url: url(None),
+    }];
+    feeds.extend(auth.actor.memberships.iter().map(|m| Feed {
+        label: format!("Lịch sinh hoạt chuyên đề của {}", m.cell_name),
+        renew: format!("/orgs/{}/calendar", m.cell_id),
+        url: url(Some(m.cell_id)),
+    }));
+    Ok(feeds)
 }
 
 /// A step's "done" that was not recorded because of its date: the date as typed and why.
@@ -119,6 +152,7 @@ async fn page(
         done: work.done,
         today: work.today.format("%d/%m/%Y").to_string(),
         refused,
+        feeds: feeds_of(state, auth).await?,
     };
     if template.refused.is_some() {
         rejected(&template)
