@@ -51,6 +51,8 @@ both! {
         let feed = app.browser().get(url).await;
         feed.ok();
         assert_eq!(feed.headers["content-type"], "text/calendar; charset=utf-8");
+        // A shared or proxy cache must not keep a copy past a renewal.
+        assert_eq!(feed.headers["cache-control"], "no-store");
         let lines = lines(&feed.body);
         assert_eq!(lines[0], "BEGIN:VCALENDAR");
         let local = session.date.and_hms_opt(0, 0, 0).unwrap()
