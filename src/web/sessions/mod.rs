@@ -14,7 +14,9 @@ use crate::app::sessions::{Outcome, Target};
 use crate::domain::member::Member;
 use crate::domain::org::Org;
 use crate::domain::plan::{Plan, Topic, TopicId};
-use crate::domain::session::{Bounds, Session, SessionId, SessionInput, parse_reason};
+use crate::domain::session::{
+    Bounds, Session, SessionDraft, SessionId, SessionInput, parse_reason,
+};
 use crate::web::AppError;
 use crate::web::auth::Auth;
 use crate::web::extract::{Fields, Path};
@@ -214,42 +216,61 @@ pub async fn schedule(
     fields: Fields,
 ) -> Result<Response, AppError> {
     let scope = editable(&state, &auth, id).await?;
-    let input = read(&fields);
-    let relay = !fields.get("relay").is_empty();
+    let (draft, mut forms) = session_form(&state, &scope, &fields, true).await?;
+    if let Some(draft) = draft {
+        let outcome = app::sessions::schedule(
+            state.ctx(),
+            auth.user_id(),
+            scope.target(),
+            &draft,
+            forms.relay,
+        )
+        .await?;
+        if let Outcome::Done(_) = outcome {
+            auth.flash(&format!(
+                "Đã lên lịch buổi sinh hoạt chuyên đề ngày {}.",
+                draft.date.format("%d/%m/%Y")
+            ))
+            .await?;
+            return Ok(after(id));
+        }
+        forms.refused = Some(refusal(&outcome));
+    }
+    rejected(&page(&state, &auth, scope, forms).await?)
+}
+
+/// The session form as typed, parsed against the cell's active members and the plan's year:
+/// the draft when it is valid, and the forms to draw again (the input kept, any messages beside
+/// their fields) should the draft be missing or refused.
+async fn session_form(
+    state: &AppState,
+    scope: &Scope,
+    fields: &Fields,
+    new: bool,
+) -> Result<(Option<SessionDraft>, Forms), AppError> {
+    let input = read(fields);
     let members = app::plans::active_members(state.ctx(), scope.cell.id).await?;
     let bounds = Bounds {
         today: chrono::Local::now().date_naive(),
         year: scope.plan.year,
         members: &members,
-        new: true,
+        new,
     };
     let mut forms = Forms {
-        relay,
+        relay: !fields.get("relay").is_empty(),
         ..Forms::fresh()
     };
-    match input.parse(bounds) {
-        Ok(draft) => {
-            let outcome =
-                app::sessions::schedule(state.ctx(), auth.user_id(), scope.target(), &draft, relay)
-                    .await?;
-            if let Outcome::Done(_) = outcome {
-                auth.flash(&format!(
-                    "Đã lên lịch buổi sinh hoạt chuyên đề ngày {}.",
-                    draft.date.format("%d/%m/%Y")
-                ))
-                .await?;
-                return Ok(after(id));
-            }
-            forms.refused = Some(refusal(&outcome));
-        }
+    let draft = match input.parse(bounds) {
+        Ok(draft) => Some(draft),
         Err(messages) => {
             for (field, message) in messages {
                 forms.errors.add(field, message);
             }
+            None
         }
-    }
+    };
     forms.form = Some(input);
-    rejected(&page(&state, &auth, scope, forms).await?)
+    Ok((draft, forms))
 }
 
 fn session_and_version(fields: &Fields) -> (SessionId, i64) {
@@ -267,45 +288,25 @@ pub async fn reschedule(
     fields: Fields,
 ) -> Result<Response, AppError> {
     let scope = editable(&state, &auth, id).await?;
-    let input = read(&fields);
-    let relay = !fields.get("relay").is_empty();
     let (session, version) = session_and_version(&fields);
-    let members = app::plans::active_members(state.ctx(), scope.cell.id).await?;
-    let bounds = Bounds {
-        today: chrono::Local::now().date_naive(),
-        year: scope.plan.year,
-        members: &members,
-        new: false,
-    };
-    let mut forms = Forms {
-        relay,
-        ..Forms::fresh()
-    };
-    match input.parse(bounds) {
-        Ok(draft) => {
-            let outcome = app::sessions::reschedule(
-                state.ctx(),
-                auth.user_id(),
-                scope.target(),
-                session,
-                version,
-                &draft,
-                relay,
-            )
-            .await?;
-            if let Outcome::Done(_) = outcome {
-                auth.flash("Đã lưu lịch sinh hoạt chuyên đề.").await?;
-                return Ok(after(id));
-            }
-            forms.refused = Some(refusal(&outcome));
+    let (draft, mut forms) = session_form(&state, &scope, &fields, false).await?;
+    if let Some(draft) = draft {
+        let outcome = app::sessions::reschedule(
+            state.ctx(),
+            auth.user_id(),
+            scope.target(),
+            session,
+            version,
+            &draft,
+            forms.relay,
+        )
+        .await?;
+        if let Outcome::Done(_) = outcome {
+            auth.flash("Đã lưu lịch sinh hoạt chuyên đề.").await?;
+            return Ok(after(id));
         }
-        Err(messages) => {
-            for (field, message) in messages {
-                forms.errors.add(field, message);
-            }
-        }
+        forms.refused = Some(refusal(&outcome));
     }
-    forms.form = Some(input);
     rejected(&page(&state, &auth, scope, forms).await?)
 }
 
