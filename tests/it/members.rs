@@ -62,7 +62,7 @@ both! {
     async fn a_member_moves_away_and_gets_an_account(app: TestApp) {
         let cell = app.demo.kindergarten.id;
         let tam = app.member_id(cell, "Nguyễn Thanh Tâm").await;
-        app.add_account("thanhtam", "Nguyễn Thanh Tâm").await;
+        app.add_account("phobithu", "Nguyễn Thanh Tâm").await;
         // The account is given by the committee above; the secretary then manages the member.
         let reviewer = app.login("danguy").await;
         reviewer.get(&format!("/members/{tam}/edit")).await.ok().contains("value=\"Nguyễn Thanh Tâm\"");
@@ -77,12 +77,12 @@ both! {
         reviewer
             .post(&format!("/members/{tam}/edit"), &[
                 ("full_name", "Nguyễn Thanh Tâm"), ("standing", "full"), ("role", "deputy_secretary"),
-                ("login", "thanhtam"), ("active", "on"), ("version", "1"),
+                ("login", "phobithu"), ("active", "on"), ("version", "1"),
             ])
             .await
             .redirects_to(&format!("/orgs/{cell}"));
         // The deputy now manages the cell with their own account.
-        let deputy = app.login("thanhtam").await;
+        let deputy = app.login("phobithu").await;
         deputy.get(&format!("/orgs/{cell}")).await.ok().contains("Thêm đảng viên");
 
         // Moving away: no checkbox. The record stays, marked, and the account loses the cell.
@@ -91,7 +91,7 @@ both! {
         browser
             .post(&format!("/members/{tam}/edit"), &[
                 ("full_name", "Nguyễn Thanh Tâm"), ("standing", "full"), ("role", "deputy_secretary"),
-                ("login", "thanhtam"), ("version", "2"),
+                ("login", "phobithu"), ("version", "2"),
             ])
             .await
             .redirects_to(&format!("/orgs/{cell}"));
