@@ -51,20 +51,30 @@ pub enum Edit {
 }
 
 impl Edit {
-    /// The part of the plan the edit touches; concurrent edits of the same part conflict.
-    pub fn part(&self) -> String {
-        match self {
+    /// The existing part of the plan the edit touches: a save drawn from an older version is
+    /// refused when someone saved the same part since. `None` for a new topic, a part of its
+    /// own that nobody else can have edited, so it conflicts with nothing.
+    pub fn part(&self) -> Option<String> {
+        Some(match self {
             Edit::Header { .. } => "header".into(),
             Edit::Basis { .. } => "basis".into(),
             Edit::Texts { section, .. } => format!("texts:{}", section.as_str()),
             Edit::Recipients { .. } => "recipients".into(),
             Edit::Signature(_) => "signature".into(),
-            Edit::AddTopic(_) => "topics:add".into(),
-            Edit::UpdateTopic(topic) | Edit::TopicDates { topic, .. } => {
-                format!("topic:{}", topic.id)
-            }
-            Edit::RemoveTopic(id) => format!("topic:{id}"),
+            Edit::AddTopic(_) => return None,
+            Edit::UpdateTopic(topic) | Edit::TopicDates { topic, .. } => topic_part(topic.id),
+            Edit::RemoveTopic(id) => topic_part(*id),
             Edit::MoveTopic { .. } => "topics:order".into(),
+        })
+    }
+
+    /// The part the history records for the edit once saved: a new topic (stored as
+    /// `new_topic`) is recorded as that topic's own part.
+    pub fn recorded_part(&self, new_topic: Option<TopicId>) -> String {
+        match (self.part(), new_topic) {
+            (Some(part), _) => part,
+            (None, Some(id)) => topic_part(id),
+            (None, None) => "topics:add".into(),
         }
     }
 
@@ -93,6 +103,11 @@ impl Edit {
             _ => None,
         }
     }
+}
+
+/// The key of a topic's part: what its edits record and conflict on, and what reviewers comment on.
+pub fn topic_part(id: TopicId) -> String {
+    format!("topic:{id}")
 }
 
 /// The history's first entry.

@@ -7,6 +7,7 @@ mod auth;
 mod browser;
 mod calendar;
 mod cli;
+mod concurrent_edits;
 mod dashboard;
 mod documents;
 mod edge;

@@ -328,16 +328,19 @@ pub async fn save(
         else {
             return Err(SaveError::Gone);
         };
-        let conflicts: Vec<ChangeRow> = sqlx::query_as(&conflict_sql)
-        .bind(plan)
-        .bind(base_version)
-        .bind(&part)
-        .fetch_all(&mut *conn)
-        .await?;
-        let mut new_topic = None;
-        if !conflicts.is_empty() {
-            return Err(SaveError::Conflict(conflicts.into_iter().map(Change::from).collect()));
+        // A new topic is a part of its own: it conflicts with nothing.
+        if let Some(part) = &part {
+            let conflicts: Vec<ChangeRow> = sqlx::query_as(&conflict_sql)
+                .bind(plan)
+                .bind(base_version)
+                .bind(part)
+                .fetch_all(&mut *conn)
+                .await?;
+            if !conflicts.is_empty() {
+                return Err(SaveError::Conflict(conflicts.into_iter().map(Change::from).collect()));
+            }
         }
+        let mut new_topic = None;
         match edit {
             Edit::Header { number, place, issued_on, subject } => {
                 sqlx::query(
@@ -463,7 +466,8 @@ pub async fn save(
                 }
             }
         }
-        record_change!(conn, plan, version, part.as_str(), by, summary.as_str());
+        let recorded = edit.recorded_part(new_topic);
+        record_change!(conn, plan, version, recorded.as_str(), by, summary.as_str());
         Ok(Written { version, new_topic })
     }.await)
 }
