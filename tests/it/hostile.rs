@@ -77,6 +77,9 @@ fn forms_in(page: &str, html: &str) -> Vec<Form> {
     // A select's name, its first option and its selected option.
     let mut select: Option<(String, Option<String>, Option<String>)> = None;
     let mut radios = BTreeSet::new();
+    // Whether the form's first submit button, the one a browser presses on Enter, was seen:
+    // the others (such as "Thêm dòng") are not sent.
+    let mut pressed = false;
     for Ok(token) in Tokenizer::new(html) {
         match token {
             Token::StartTag(tag) => {
@@ -93,8 +96,16 @@ fn forms_in(page: &str, html: &str) -> Vec<Form> {
                             fields: Vec::new(),
                         });
                         radios.clear();
+                        pressed = false;
                     }
                     "input" | "button" => {
+                        let submits = match attr(&tag, "type").map(|t| t.to_ascii_lowercase()) {
+                            None => name == "button",
+                            Some(kind) => kind == "submit",
+                        };
+                        if submits && std::mem::replace(&mut pressed, true) {
+                            continue;
+                        }
                         let (Some(form), Some(field)) = (form.as_mut(), attr(&tag, "name")) else {
                             continue;
                         };

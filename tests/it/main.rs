@@ -21,6 +21,7 @@ mod notifications;
 mod orgs;
 mod plans;
 mod review;
+mod rows;
 mod sessions;
 mod states;
 mod typesetting;
