@@ -203,8 +203,8 @@ fn forms_in(page: &str, html: &str) -> Vec<Form> {
 }
 
 /// A route with its parameters filled in from the demo data, or `None` for the routes that are
-/// not pages (documents and files are fetched at the end).
-fn resolve(route: &str, ids: &Ids) -> Option<String> {
+/// not pages (documents and files are fetched at the end). The page checks use it too.
+pub(crate) fn resolve(route: &str, ids: &Ids) -> Option<String> {
     if [".docx", ".pdf", ".csv", ".css", ".js"]
         .iter()
         .any(|end| route.ends_with(end))
@@ -241,16 +241,16 @@ fn resolve(route: &str, ids: &Ids) -> Option<String> {
     Some(path.join("/"))
 }
 
-struct Ids {
-    plan: String,
-    cell: String,
-    committee: String,
-    member: String,
-    topic: String,
-    step: String,
-    user: String,
-    revision: String,
-    notification: String,
+pub(crate) struct Ids {
+    pub plan: String,
+    pub cell: String,
+    pub committee: String,
+    pub member: String,
+    pub topic: String,
+    pub step: String,
+    pub user: String,
+    pub revision: String,
+    pub notification: String,
 }
 
 /// The form as its page draws it now (current version, current values), if it is still there.

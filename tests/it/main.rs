@@ -19,6 +19,7 @@ mod members;
 mod migrations;
 mod notifications;
 mod orgs;
+mod pages;
 mod plans;
 mod review;
 mod rows;
