@@ -367,6 +367,23 @@ pub async fn save(
                     .await?;
                 replace_basis!(conn, plan, docs);
             }
+            Edit::AddBasisDocs(docs) => {
+                for doc in docs {
+                    sqlx::query(
+                        "INSERT INTO plan_basis (plan_id, position, kind, number, issued_on, issuer, subject) \
+                         VALUES ($1, (SELECT COALESCE(MAX(position), -1) + 1 FROM plan_basis WHERE plan_id = $1), \
+                           $2, $3, $4, $5, $6)",
+                    )
+                    .bind(plan)
+                    .bind(doc.kind.as_str())
+                    .bind(doc.number.as_str())
+                    .bind(doc.date)
+                    .bind(doc.issuer.as_str())
+                    .bind(doc.subject.as_str())
+                    .execute(&mut *conn)
+                    .await?;
+                }
+            }
             Edit::Texts { section, paragraphs } => replace_texts!(conn, plan, section, paragraphs),
             Edit::Recipients { recipients, archive } => {
                 sqlx::query("UPDATE plans SET archive = $1 WHERE id = $2")
@@ -375,6 +392,19 @@ pub async fn save(
                     .execute(&mut *conn)
                     .await?;
                 replace_recipients!(conn, plan, recipients);
+            }
+            Edit::AddRecipients(recipients) => {
+                for recipient in recipients {
+                    sqlx::query(
+                        "INSERT INTO plan_recipients (plan_id, position, name, for_report) \
+                         VALUES ($1, (SELECT COALESCE(MAX(position), -1) + 1 FROM plan_recipients WHERE plan_id = $1), $2, $3)",
+                    )
+                    .bind(plan)
+                    .bind(recipient.name.as_str())
+                    .bind(recipient.for_report)
+                    .execute(&mut *conn)
+                    .await?;
+                }
             }
             Edit::Signature(signature) => {
                 sqlx::query(

@@ -6,12 +6,12 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 
-use super::rows::{adds_row, ordered_rows, with_blank_rows, with_one_more};
+use super::rows::{adds_row, drawn, ordered_rows, with_blank_rows, with_one_more};
 use super::sections::{Saved, SectionFrame, after_save, apply, frame, returned_frame, version_of};
 use crate::AppState;
 use crate::domain::calendar::{parse_date, short_date};
 use crate::domain::plan::{BasisDoc, BasisKind, Plan, PlanId};
-use crate::domain::plan_edit::Edit;
+use crate::domain::plan_edit::{Edit, added_rows};
 use crate::domain::text::limit;
 use crate::web::AppError;
 use crate::web::auth::Auth;
@@ -49,6 +49,8 @@ struct BasisPage {
     lead: String,
     closing: String,
     rows: Vec<BasisRow>,
+    /// How many documents the basis had when the form was first drawn.
+    drawn: String,
     kinds: [BasisKind; 9],
     errors: FieldErrors,
 }
@@ -98,6 +100,7 @@ pub async fn basis_page(
         frame,
         lead: plan.basis_lead.clone(),
         closing: plan.basis_closing.clone(),
+        drawn: plan.basis.len().to_string(),
         rows: with_blank_rows(rows, blank_basis),
         kinds: BasisKind::ALL,
         errors: FieldErrors::default(),
@@ -187,6 +190,7 @@ pub async fn save_basis(
             lead: fields.get("lead").to_owned(),
             closing: fields.get("closing").to_owned(),
             rows: with_one_more(typed, blank_basis),
+            drawn: fields.get("drawn").to_owned(),
             kinds: BasisKind::ALL,
             errors: FieldErrors::default(),
         });
@@ -198,10 +202,17 @@ pub async fn save_basis(
     let docs = parse_docs(&typed, &mut errors);
     let mut refused = None;
     if let (Some(lead), Some(closing), true) = (&lead, &closing, errors.is_empty()) {
-        let edit = Edit::Basis {
-            lead: lead.clone(),
-            docs,
-            closing: closing.clone(),
+        // Documents only added below the ones drawn are a part of their own: they go below
+        // whatever is stored now, whoever else added or edited since.
+        let unchanged = *lead == plan.basis_lead && *closing == plan.basis_closing;
+        let added = drawn(&fields).and_then(|n| added_rows(&docs, n, &plan.basis));
+        let edit = match added {
+            Some(new) if unchanged => Edit::AddBasisDocs(new),
+            _ => Edit::Basis {
+                lead: lead.clone(),
+                docs,
+                closing: closing.clone(),
+            },
         };
         match apply(&state, &auth, id, version_of(&fields), &edit).await? {
             Saved::Done => return Ok(after_save(id)),
@@ -224,6 +235,7 @@ pub async fn save_basis(
         lead: fields.get("lead").to_owned(),
         closing: fields.get("closing").to_owned(),
         rows: with_blank_rows(typed, blank_basis),
+        drawn: fields.get("drawn").to_owned(),
         kinds: BasisKind::ALL,
         errors,
     })

@@ -5,11 +5,11 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 
-use super::rows::{adds_row, ordered_rows, with_blank_rows, with_one_more};
+use super::rows::{adds_row, drawn, ordered_rows, with_blank_rows, with_one_more};
 use super::sections::{Saved, SectionFrame, after_save, apply, frame, returned_frame, version_of};
 use crate::AppState;
 use crate::domain::plan::{Plan, PlanId, Recipient};
-use crate::domain::plan_edit::Edit;
+use crate::domain::plan_edit::{Edit, added_rows};
 use crate::domain::text::{Line, limit};
 use crate::web::AppError;
 use crate::web::auth::Auth;
@@ -37,6 +37,8 @@ struct RecipientsPage {
     page: Page,
     frame: SectionFrame,
     rows: Vec<RecipientRow>,
+    /// How many recipients the plan had when the form was first drawn.
+    drawn: String,
     archive: String,
     errors: FieldErrors,
 }
@@ -85,6 +87,7 @@ pub async fn recipients_page(
         page,
         frame,
         rows: with_blank_rows(rows, blank_recipient),
+        drawn: plan.recipients.len().to_string(),
         archive: plan.archive.clone(),
         errors: FieldErrors::default(),
     })
@@ -125,6 +128,7 @@ pub async fn save_recipients(
             page,
             frame,
             rows: with_one_more(typed, blank_recipient),
+            drawn: fields.get("drawn").to_owned(),
             archive: fields.get("archive").to_owned(),
             errors: FieldErrors::default(),
         });
@@ -149,9 +153,15 @@ pub async fn save_recipients(
     });
     let mut refused = None;
     if let (Some(archive), true) = (&archive, errors.is_empty()) {
-        let edit = Edit::Recipients {
-            recipients,
-            archive: archive.clone(),
+        // Recipients only added below the ones drawn are a part of their own: they go below
+        // whatever is stored now, whoever else added or edited since.
+        let added = drawn(&fields).and_then(|n| added_rows(&recipients, n, &plan.recipients));
+        let edit = match added {
+            Some(new) if archive.as_str() == plan.archive => Edit::AddRecipients(new),
+            _ => Edit::Recipients {
+                recipients,
+                archive: archive.clone(),
+            },
         };
         match apply(&state, &auth, id, version_of(&fields), &edit).await? {
             Saved::Done => return Ok(after_save(id)),
@@ -172,6 +182,7 @@ pub async fn save_recipients(
         page,
         frame,
         rows: with_blank_rows(typed, blank_recipient),
+        drawn: fields.get("drawn").to_owned(),
         archive: fields.get("archive").to_owned(),
         errors,
     })

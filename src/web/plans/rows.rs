@@ -4,6 +4,12 @@
 
 use crate::web::extract::Fields;
 
+/// The rows the list had when its form was drawn (the hidden field `drawn`): the rows below
+/// them are new, see [`crate::domain::plan_edit::added_rows`].
+pub fn drawn(fields: &Fields) -> Option<usize> {
+    fields.get("drawn").trim().parse().ok()
+}
+
 /// Blank rows a form offers below the rows it has.
 const BLANK_ROWS: usize = 2;
 
