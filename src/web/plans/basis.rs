@@ -172,53 +172,37 @@ pub async fn save_basis(
 ) -> Result<Response, AppError> {
     let (plan, cell) = editable_plan(&state, &auth, id).await?;
     let typed = typed_rows(&fields);
-    if adds_row(&fields) {
-        // "Thêm dòng": the form again with one more row; nothing is checked or saved.
-        let (page, frame) = returned_frame(
-            &state,
-            &auth,
-            (&cell, &plan),
-            BASIS_TITLE,
-            &fields,
-            None,
-            basis_text,
-        )
-        .await?;
-        return render(&BasisPage {
-            page,
-            frame,
-            lead: fields.get("lead").to_owned(),
-            closing: fields.get("closing").to_owned(),
-            rows: with_one_more(typed, blank_basis),
-            drawn: fields.get("drawn").to_owned(),
-            kinds: BasisKind::ALL,
-            errors: FieldErrors::default(),
-        });
-    }
+    let adding = adds_row(&fields);
     let mut errors = FieldErrors::default();
-    let lead = errors.free("lead", fields.get("lead"), limit::PARAGRAPH);
-    let closing = errors.free("closing", fields.get("closing"), limit::PARAGRAPH);
-    let typed: Vec<BasisRow> = typed.into_iter().filter(|r| !r.is_blank()).collect();
-    let docs = parse_docs(&typed, &mut errors);
     let mut refused = None;
-    if let (Some(lead), Some(closing), true) = (&lead, &closing, errors.is_empty()) {
-        // Documents only added below the ones drawn are a part of their own: they go below
-        // whatever is stored now, whoever else added or edited since.
-        let unchanged = *lead == plan.basis_lead && *closing == plan.basis_closing;
-        let added = drawn(&fields).and_then(|n| added_rows(&docs, n, &plan.basis));
-        let edit = match added {
-            Some(new) if unchanged => Edit::AddBasisDocs(new),
-            _ => Edit::Basis {
-                lead: lead.clone(),
-                docs,
-                closing: closing.clone(),
-            },
-        };
-        match apply(&state, &auth, id, version_of(&fields), &edit).await? {
-            Saved::Done => return Ok(after_save(id)),
-            Saved::Refused(message) => refused = Some(message),
+    let rows = if adding {
+        // "Thêm dòng": the form again with one more row; nothing is checked or saved.
+        with_one_more(typed, blank_basis)
+    } else {
+        let lead = errors.free("lead", fields.get("lead"), limit::PARAGRAPH);
+        let closing = errors.free("closing", fields.get("closing"), limit::PARAGRAPH);
+        let typed: Vec<BasisRow> = typed.into_iter().filter(|r| !r.is_blank()).collect();
+        let docs = parse_docs(&typed, &mut errors);
+        if let (Some(lead), Some(closing), true) = (lead, closing, errors.is_empty()) {
+            // Documents only added below the ones drawn are a part of their own: they go
+            // below whatever is stored now, whoever else added or edited since.
+            let unchanged = lead == plan.basis_lead && closing == plan.basis_closing;
+            let added = drawn(&fields).and_then(|n| added_rows(&docs, n, &plan.basis));
+            let edit = match added {
+                Some(new) if unchanged => Edit::AddBasisDocs(new),
+                _ => Edit::Basis {
+                    lead,
+                    docs,
+                    closing,
+                },
+            };
+            match apply(&state, &auth, id, version_of(&fields), &edit).await? {
+                Saved::Done => return Ok(after_save(id)),
+                Saved::Refused(message) => refused = Some(message),
+            }
         }
-    }
+        with_blank_rows(typed, blank_basis)
+    };
     let (page, frame) = returned_frame(
         &state,
         &auth,
@@ -229,14 +213,19 @@ pub async fn save_basis(
         basis_text,
     )
     .await?;
-    rejected(&BasisPage {
+    let template = BasisPage {
         page,
         frame,
         lead: fields.get("lead").to_owned(),
         closing: fields.get("closing").to_owned(),
-        rows: with_blank_rows(typed, blank_basis),
+        rows,
         drawn: fields.get("drawn").to_owned(),
         kinds: BasisKind::ALL,
         errors,
-    })
+    };
+    if adding {
+        render(&template)
+    } else {
+        rejected(&template)
+    }
 }

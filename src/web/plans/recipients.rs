@@ -112,62 +112,48 @@ pub async fn save_recipients(
 ) -> Result<Response, AppError> {
     let (plan, cell) = editable_plan(&state, &auth, id).await?;
     let typed = typed_rows(&fields);
-    if adds_row(&fields) {
-        // "Thêm dòng": the form again with one more row; nothing is checked or saved.
-        let (page, frame) = returned_frame(
-            &state,
-            &auth,
-            (&cell, &plan),
-            RECIPIENTS_TITLE,
-            &fields,
-            None,
-            recipients_text,
-        )
-        .await?;
-        return render(&RecipientsPage {
-            page,
-            frame,
-            rows: with_one_more(typed, blank_recipient),
-            drawn: fields.get("drawn").to_owned(),
-            archive: fields.get("archive").to_owned(),
-            errors: FieldErrors::default(),
-        });
-    }
+    let adding = adds_row(&fields);
     let mut errors = FieldErrors::default();
-    let typed: Vec<RecipientRow> = typed
-        .into_iter()
-        .filter(|r| !r.name.trim().is_empty())
-        .collect();
-    let mut recipients = Vec::new();
-    for (shown, row) in typed.iter().enumerate() {
-        if let Some(name) = errors.free(format!("recipient_name_{shown}"), &row.name, limit::TITLE)
-        {
-            recipients.push(Recipient {
-                name,
-                for_report: row.for_report,
-            });
-        }
-    }
-    let archive = errors.text("archive", fields.get("archive"), limit::NAME, |text| {
-        Line::parse(text, limit::NAME)
-    });
     let mut refused = None;
-    if let (Some(archive), true) = (&archive, errors.is_empty()) {
-        // Recipients only added below the ones drawn are a part of their own: they go below
-        // whatever is stored now, whoever else added or edited since.
-        let added = drawn(&fields).and_then(|n| added_rows(&recipients, n, &plan.recipients));
-        let edit = match added {
-            Some(new) if archive.as_str() == plan.archive => Edit::AddRecipients(new),
-            _ => Edit::Recipients {
-                recipients,
-                archive: archive.clone(),
-            },
-        };
-        match apply(&state, &auth, id, version_of(&fields), &edit).await? {
-            Saved::Done => return Ok(after_save(id)),
-            Saved::Refused(message) => refused = Some(message),
+    let rows = if adding {
+        // "Thêm dòng": the form again with one more row; nothing is checked or saved.
+        with_one_more(typed, blank_recipient)
+    } else {
+        let typed: Vec<RecipientRow> = typed
+            .into_iter()
+            .filter(|r| !r.name.trim().is_empty())
+            .collect();
+        let mut recipients = Vec::new();
+        for (shown, row) in typed.iter().enumerate() {
+            let field = format!("recipient_name_{shown}");
+            if let Some(name) = errors.free(field, &row.name, limit::TITLE) {
+                recipients.push(Recipient {
+                    name,
+                    for_report: row.for_report,
+                });
+            }
         }
-    }
+        let archive = errors.text("archive", fields.get("archive"), limit::NAME, |text| {
+            Line::parse(text, limit::NAME)
+        });
+        if let (Some(archive), true) = (archive, errors.is_empty()) {
+            // Recipients only added below the ones drawn are a part of their own: they go
+            // below whatever is stored now, whoever else added or edited since.
+            let added = drawn(&fields).and_then(|n| added_rows(&recipients, n, &plan.recipients));
+            let edit = match added {
+                Some(new) if archive.as_str() == plan.archive => Edit::AddRecipients(new),
+                _ => Edit::Recipients {
+                    recipients,
+                    archive,
+                },
+            };
+            match apply(&state, &auth, id, version_of(&fields), &edit).await? {
+                Saved::Done => return Ok(after_save(id)),
+                Saved::Refused(message) => refused = Some(message),
+            }
+        }
+        with_blank_rows(typed, blank_recipient)
+    };
     let (page, frame) = returned_frame(
         &state,
         &auth,
@@ -178,12 +164,17 @@ pub async fn save_recipients(
         recipients_text,
     )
     .await?;
-    rejected(&RecipientsPage {
+    let template = RecipientsPage {
         page,
         frame,
-        rows: with_blank_rows(typed, blank_recipient),
+        rows,
         drawn: fields.get("drawn").to_owned(),
         archive: fields.get("archive").to_owned(),
         errors,
-    })
+    };
+    if adding {
+        render(&template)
+    } else {
+        rejected(&template)
+    }
 }
