@@ -20,6 +20,7 @@ mod migrations;
 mod notifications;
 mod orgs;
 mod pages;
+mod papers;
 mod plans;
 mod review;
 mod rows;

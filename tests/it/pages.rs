@@ -97,6 +97,12 @@ async fn every_page(app: &TestApp) -> Vec<Page> {
     .first()
     .map(|n| n.id.to_string())
     .unwrap_or_else(|| "999999".into());
+    // The demo's papers: the latest version of its session's topic, open to comments.
+    let this_year = Year::new(chrono::Datelike::year(&chrono::Local::now())).unwrap();
+    let current = db::plans::find(&app.db, demo.kindergarten.id, this_year).await.unwrap().unwrap();
+    let paper_topic = db::sessions::open_of_plan(&app.db, current).await.unwrap()[0].topic_id;
+    let paper = db::papers::of_topic(&app.db, paper_topic).await.unwrap().pop().unwrap().id;
+    let comment = db::papers::comments(&app.db, paper).await.unwrap()[0].id;
     let cell_ids = Ids {
         plan: plan.to_string(),
         cell: demo.kindergarten.id.to_string(),
@@ -110,6 +116,8 @@ async fn every_page(app: &TestApp) -> Vec<Page> {
         user: user.to_string(),
         revision: revision.to_string(),
         notification: notification.clone(),
+        paper: paper.to_string(),
+        comment: comment.to_string(),
     };
     let committee_ids = Ids {
         plan: submitted.to_string(),
@@ -121,6 +129,8 @@ async fn every_page(app: &TestApp) -> Vec<Page> {
         user: cell_ids.user.clone(),
         revision: cell_ids.revision.clone(),
         notification,
+        paper: cell_ids.paper.clone(),
+        comment: cell_ids.comment.clone(),
     };
     let mut paths = Vec::new();
     for route in chuyende::web::route_paths() {
