@@ -99,9 +99,17 @@ async fn every_page(app: &TestApp) -> Vec<Page> {
     .unwrap_or_else(|| "999999".into());
     // The demo's papers: the latest version of its session's topic, open to comments.
     let this_year = Year::new(chrono::Datelike::year(&chrono::Local::now())).unwrap();
-    let current = db::plans::find(&app.db, demo.kindergarten.id, this_year).await.unwrap().unwrap();
+    let current = db::plans::find(&app.db, demo.kindergarten.id, this_year)
+        .await
+        .unwrap()
+        .unwrap();
     let paper_topic = db::sessions::open_of_plan(&app.db, current).await.unwrap()[0].topic_id;
-    let paper = db::papers::of_topic(&app.db, paper_topic).await.unwrap().pop().unwrap().id;
+    let paper = db::papers::of_topic(&app.db, paper_topic)
+        .await
+        .unwrap()
+        .pop()
+        .unwrap()
+        .id;
     let comment = db::papers::comments(&app.db, paper).await.unwrap()[0].id;
     let cell_ids = Ids {
         plan: plan.to_string(),
