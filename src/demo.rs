@@ -115,7 +115,7 @@ async fn add_members(
 ) -> anyhow::Result<Vec<MemberId>> {
     let mut ids = Vec::new();
     for (name, role, standing) in people {
-        ids.push(members::create(db, cell.id, &member(name, *role, *standing), None).await?);
+        ids.push(members::create(db, cell.id, &member(name, *role, *standing), None, None).await?);
     }
     Ok(ids)
 }

@@ -66,11 +66,11 @@ pub async fn get(db: &Db, id: MemberId) -> sqlx::Result<Option<Member>> {
 }
 
 macro_rules! insert_member {
-    ($conn:expr, $cell:expr, $draft:expr, $now:expr) => {
+    ($conn:expr, $cell:expr, $draft:expr, $user:expr, $now:expr) => {
         sqlx::query_scalar::<_, MemberId>(
             "INSERT INTO members (cell_id, full_name, standing, role, birth_year, phone, email, \
-               active, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8, $8) RETURNING id",
+               active, user_id, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8, $9, $9) RETURNING id",
         )
         .bind($cell)
         .bind($draft.full_name.as_str())
@@ -79,25 +79,45 @@ macro_rules! insert_member {
         .bind($draft.birth_year.map(|y| y.get()))
         .bind($draft.phone.as_ref().map(|p| p.as_str()))
         .bind($draft.email.as_ref().map(|e| e.as_str()))
+        .bind($user)
         .bind($now)
         .fetch_one($conn)
     };
 }
 
+/// Adds a member to `cell`, linked to the account `user` when one is given (the caller checked
+/// that the actor may link it; see `domain::access::Actor::may_link`).
 pub async fn create(
     db: &Db,
     cell: OrgId,
     draft: &MemberDraft,
+    user: Option<UserId>,
     by: Option<UserId>,
-) -> sqlx::Result<MemberId> {
-    on_pool!(db, pool => async {
+) -> Result<MemberId, CreateError> {
+    let result: sqlx::Result<MemberId> = on_pool!(db, pool => async {
         let mut tx = pool.begin_write().await?;
-        let id = insert_member!(&mut *tx, cell, draft, Utc::now()).await?;
+        let id = insert_member!(&mut *tx, cell, draft, user, Utc::now()).await?;
         let detail = format!("Thêm đảng viên {}", draft.full_name.as_str());
         audit::record!(&mut *tx, by, "create", "member", id, detail).await?;
         tx.commit().await?;
         Ok(id)
-    }.await)
+    }.await);
+    result.map_err(|e| {
+        if super::is_unique_violation(&e) {
+            CreateError::AccountTaken
+        } else {
+            CreateError::Sqlx(e)
+        }
+    })
+}
+
+/// Why adding a member did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    #[error("the account is already linked to another member of this cell")]
+    AccountTaken,
+    #[error(transparent)]
+    Sqlx(#[from] sqlx::Error),
 }
 
 /// Adds every member in one transaction: all of them or none.
@@ -111,7 +131,7 @@ pub async fn import(
     on_pool!(db, pool => async {
         let mut tx = pool.begin_write().await?;
         for draft in drafts {
-            insert_member!(&mut *tx, cell, draft, now).await?;
+            insert_member!(&mut *tx, cell, draft, None::<UserId>, now).await?;
         }
         let detail = format!("Nhập {} đảng viên từ tệp CSV", drafts.len());
         audit::record!(&mut *tx, by, "import", "org", cell, detail).await?;

@@ -255,13 +255,13 @@ impl Actor {
         cell.is_cell() && (self.is_admin() || self.reviews_subtree_of(&cell.path))
     }
 
-    /// Linking `account` (with every role it holds now) to the member `member` of `cell`, which
-    /// grants it the member's role there. Keeping a link a member already has is not a grant
-    /// and is not asked about.
+    /// Linking `account` (with every role it holds now) to the member `member` of `cell` (`None`:
+    /// the member being added), which grants it the member's role there. Keeping a link a member
+    /// already has is not a grant and is not asked about.
     pub fn may_link(
         &self,
         cell: &Org,
-        member: MemberId,
+        member: Option<MemberId>,
         account: &Actor,
     ) -> Result<(), LinkRefusal> {
         if !self.can_link_accounts(cell) {
@@ -270,7 +270,11 @@ impl Actor {
         if account.user.id == self.user.id {
             return Err(LinkRefusal::OwnAccount);
         }
-        if account.memberships.iter().any(|m| m.member_id != member) {
+        if account
+            .memberships
+            .iter()
+            .any(|m| Some(m.member_id) != member)
+        {
             return Err(LinkRefusal::LinkedElsewhere);
         }
         if (account.is_admin() || !account.reviews.is_empty()) && !self.is_admin() {
@@ -447,54 +451,72 @@ mod tests {
 
         // A secretary links nobody: not the reviewer above, not another cell's secretary.
         assert_eq!(
-            secretary_a.may_link(&cell_a, member, &reviewer),
+            secretary_a.may_link(&cell_a, Some(member), &reviewer),
             Err(LinkRefusal::NotAbove)
         );
         assert_eq!(
-            secretary_a.may_link(&cell_a, member, &secretary_b),
+            secretary_a.may_link(&cell_a, Some(member), &secretary_b),
             Err(LinkRefusal::NotAbove)
         );
         assert_eq!(
-            secretary_a.may_link(&cell_a, member, &plain),
+            secretary_a.may_link(&cell_a, Some(member), &plain),
             Err(LinkRefusal::NotAbove)
         );
         // A reviewer above links a fresh account, but not their own, not another reviewer's,
         // not one already with an active member elsewhere.
-        assert_eq!(reviewer.may_link(&cell_a, member, &plain), Ok(()));
+        assert_eq!(reviewer.may_link(&cell_a, Some(member), &plain), Ok(()));
         assert_eq!(
-            reviewer.may_link(&cell_a, member, &reviewer),
+            reviewer.may_link(&cell_a, Some(member), &reviewer),
             Err(LinkRefusal::OwnAccount)
         );
         let other_reviewer = as_user(actor(&[&sub], None), 60, false);
         assert_eq!(
-            reviewer.may_link(&cell_a, member, &other_reviewer),
+            reviewer.may_link(&cell_a, Some(member), &other_reviewer),
             Err(LinkRefusal::Privileged)
         );
         assert_eq!(
-            reviewer.may_link(&cell_a, member, &admin),
+            reviewer.may_link(&cell_a, Some(member), &admin),
             Err(LinkRefusal::Privileged)
         );
         assert_eq!(
-            reviewer.may_link(&cell_a, member, &secretary_b),
+            reviewer.may_link(&cell_a, Some(member), &secretary_b),
             Err(LinkRefusal::LinkedElsewhere)
         );
         // The member the account already belongs to is not "elsewhere".
         let own_member = secretary_b.memberships[0].member_id;
-        assert_eq!(reviewer.may_link(&cell_b, own_member, &secretary_b), Ok(()));
+        assert_eq!(
+            reviewer.may_link(&cell_b, Some(own_member), &secretary_b),
+            Ok(())
+        );
         // A reviewer of a committee below cannot link in a cell of the committee above.
         assert_eq!(
-            other_reviewer.may_link(&cell_a, member, &plain),
+            other_reviewer.may_link(&cell_a, Some(member), &plain),
             Err(LinkRefusal::NotAbove)
         );
         // An administrator links a reviewer's account, never their own.
-        assert_eq!(admin.may_link(&cell_a, member, &reviewer), Ok(()));
+        assert_eq!(admin.may_link(&cell_a, Some(member), &reviewer), Ok(()));
         assert_eq!(
-            admin.may_link(&cell_a, member, &admin),
+            admin.may_link(&cell_a, Some(member), &admin),
             Err(LinkRefusal::OwnAccount)
         );
         assert_eq!(
-            admin.may_link(&cell_a, member, &secretary_b),
+            admin.may_link(&cell_a, Some(member), &secretary_b),
             Err(LinkRefusal::LinkedElsewhere)
+        );
+        // A member being added is nobody's yet: the same rules, and an account an active
+        // member holds is still theirs.
+        assert_eq!(reviewer.may_link(&cell_a, None, &plain), Ok(()));
+        assert_eq!(
+            reviewer.may_link(&cell_b, None, &secretary_b),
+            Err(LinkRefusal::LinkedElsewhere)
+        );
+        assert_eq!(
+            secretary_a.may_link(&cell_a, None, &plain),
+            Err(LinkRefusal::NotAbove)
+        );
+        assert_eq!(
+            reviewer.may_link(&cell_a, None, &reviewer),
+            Err(LinkRefusal::OwnAccount)
         );
         // Nobody links accounts to a committee.
         assert!(!admin.can_link_accounts(&top));

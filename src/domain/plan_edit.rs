@@ -28,10 +28,15 @@ pub enum Edit {
         section: TextSection,
         paragraphs: Vec<String>,
     },
+    /// Documents added below the basis, nothing else changed: like a new topic, a part of their
+    /// own that conflicts with nothing (see [`added_rows`]).
+    AddBasisDocs(Vec<BasisDoc>),
     Recipients {
         recipients: Vec<Recipient>,
         archive: Line,
     },
+    /// Recipients added below the others, nothing else changed (see [`added_rows`]).
+    AddRecipients(Vec<Recipient>),
     Signature(Signature),
     /// A new topic (its `id` and its steps' ids are ignored).
     AddTopic(Topic),
@@ -51,20 +56,33 @@ pub enum Edit {
 }
 
 impl Edit {
-    /// The part of the plan the edit touches; concurrent edits of the same part conflict.
-    pub fn part(&self) -> String {
-        match self {
+    /// The existing part of the plan the edit touches: a save drawn from an older version is
+    /// refused when someone saved the same part since. `None` for a new topic, a part of its
+    /// own that nobody else can have edited, so it conflicts with nothing.
+    pub fn part(&self) -> Option<String> {
+        Some(match self {
             Edit::Header { .. } => "header".into(),
             Edit::Basis { .. } => "basis".into(),
             Edit::Texts { section, .. } => format!("texts:{}", section.as_str()),
             Edit::Recipients { .. } => "recipients".into(),
             Edit::Signature(_) => "signature".into(),
-            Edit::AddTopic(_) => "topics:add".into(),
-            Edit::UpdateTopic(topic) | Edit::TopicDates { topic, .. } => {
-                format!("topic:{}", topic.id)
-            }
-            Edit::RemoveTopic(id) => format!("topic:{id}"),
+            Edit::AddTopic(_) | Edit::AddBasisDocs(_) | Edit::AddRecipients(_) => return None,
+            Edit::UpdateTopic(topic) | Edit::TopicDates { topic, .. } => topic_part(topic.id),
+            Edit::RemoveTopic(id) => topic_part(*id),
             Edit::MoveTopic { .. } => "topics:order".into(),
+        })
+    }
+
+    /// The part the history records for the edit once saved: a new topic (stored as
+    /// `new_topic`) is recorded as that topic's own part; added rows as their list's part, so
+    /// that a later save of the whole list, drawn before they were added, is refused rather
+    /// than dropping them.
+    pub fn recorded_part(&self, new_topic: Option<TopicId>) -> String {
+        match self {
+            Edit::AddBasisDocs(_) => "basis".into(),
+            Edit::AddRecipients(_) => "recipients".into(),
+            Edit::AddTopic(_) => new_topic.map_or_else(|| "topics:add".into(), topic_part),
+            _ => self.part().unwrap_or_default(),
         }
     }
 
@@ -74,7 +92,9 @@ impl Edit {
             Edit::Header { .. } => "Sửa số, ngày ban hành và trích yếu".into(),
             Edit::Basis { .. } => "Sửa căn cứ ban hành".into(),
             Edit::Texts { section, .. } => format!("Sửa mục “{}”", section.label()),
+            Edit::AddBasisDocs(docs) => format!("Thêm {} văn bản căn cứ", docs.len()),
             Edit::Recipients { .. } => "Sửa nơi nhận".into(),
+            Edit::AddRecipients(recipients) => format!("Thêm {} nơi nhận", recipients.len()),
             Edit::Signature(_) => "Sửa người ký".into(),
             Edit::AddTopic(topic) => format!("Thêm chuyên đề “{}”", topic.title),
             Edit::UpdateTopic(topic) => format!("Sửa chuyên đề “{}”", topic.title),
@@ -93,6 +113,21 @@ impl Edit {
             _ => None,
         }
     }
+}
+
+/// The rows a list form adds, when it only adds: `rows` as saved, of which the first `drawn`
+/// were the list's rows when the form was drawn, against the list as `stored` now. When those
+/// first rows are still the stored ones, unchanged and in order (others may have added rows
+/// below them since), the rest are new rows, to go below whatever is stored; otherwise (a row
+/// edited, removed or moved) the save is an edit of the whole list.
+pub fn added_rows<T: PartialEq + Clone>(rows: &[T], drawn: usize, stored: &[T]) -> Option<Vec<T>> {
+    let (before, new) = (rows.get(..drawn)?, &rows[drawn..]);
+    (!new.is_empty() && stored.get(..drawn) == Some(before)).then(|| new.to_vec())
+}
+
+/// The key of a topic's part: what its edits record and conflict on, and what reviewers comment on.
+pub fn topic_part(id: TopicId) -> String {
+    format!("topic:{id}")
 }
 
 /// The history's first entry.
@@ -212,6 +247,26 @@ mod tests {
             mandated_from: None,
             deadline: String::new(),
         }
+    }
+
+    #[test]
+    fn rows_below_the_drawn_ones_are_an_addition_only_when_those_are_unchanged() {
+        let stored = ["a", "b", "c"];
+        // Drawn with a and b; c was added by someone else since.
+        assert_eq!(added_rows(&["a", "b", "x"], 2, &stored), Some(vec!["x"]));
+        assert_eq!(
+            added_rows(&["a", "b", "x", "y"], 2, &stored[..2]),
+            Some(vec!["x", "y"])
+        );
+        // Nothing added, a drawn row edited, removed or moved: an edit of the whole list.
+        assert_eq!(added_rows(&["a", "b"], 2, &stored), None);
+        assert_eq!(added_rows(&["a", "B", "x"], 2, &stored), None);
+        assert_eq!(added_rows(&["a", "x"], 2, &stored), None);
+        assert_eq!(added_rows(&["b", "a", "x"], 2, &stored), None);
+        // Someone else removed a row since the form was drawn.
+        assert_eq!(added_rows(&["a", "b", "x"], 2, &stored[..1]), None);
+        // A drawn count the form cannot have had.
+        assert_eq!(added_rows(&["a"], 5, &stored), None);
     }
 
     #[test]

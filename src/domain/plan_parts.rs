@@ -83,7 +83,7 @@ pub fn parts(plan: &Plan) -> Vec<Part> {
     }
     for (n, topic) in plan.topics.iter().enumerate() {
         parts.push(Part {
-            key: format!("topic:{}", topic.id),
+            key: super::plan_edit::topic_part(topic.id),
             label: format!("Chuyên đề {}: {}", n + 1, topic.title),
             text: topic_text(topic),
         });

@@ -63,7 +63,8 @@ pub struct MemberForm {
     phone: String,
     #[serde(default)]
     email: String,
-    /// Login of the account to link; only on the edit form.
+    /// Login of the account to link: on the edit form, and on the new member's form for those
+    /// who may link accounts.
     #[serde(default)]
     login: String,
     /// Checkbox: present when the member still belongs to the cell.
@@ -124,6 +125,9 @@ struct FormPage {
     page: Page,
     action: String,
     editing: bool,
+    /// Whether the form offers "Tài khoản đăng nhập": always when editing (a cell's leaders
+    /// keep or clear a link), on a new member only for those who may link accounts.
+    offers_login: bool,
     form: MemberForm,
     errors: FieldErrors,
     standings: [Standing; 2],
@@ -167,6 +171,7 @@ impl FormPage {
             page,
             action,
             editing,
+            offers_login: editing,
             form,
             errors,
             standings: Standing::ALL,
@@ -176,6 +181,22 @@ impl FormPage {
     }
 }
 
+/// The form of a new member of `cell`.
+fn new_member_form(
+    auth: &Auth,
+    page: Page,
+    cell: &Org,
+    form: MemberForm,
+    errors: FieldErrors,
+) -> FormPage {
+    let action = format!("/orgs/{}/members/new", cell.id);
+    // A login typed anyway comes back with the reason it was refused.
+    let offers_login = auth.actor.can_link_accounts(cell) || !form.login.trim().is_empty();
+    let mut template = FormPage::new(page, action, false, form, errors);
+    template.offers_login = offers_login;
+    template
+}
+
 pub async fn new_page(
     State(state): State<AppState>,
     auth: Auth,
@@ -183,10 +204,10 @@ pub async fn new_page(
 ) -> Result<Response, AppError> {
     let cell = managed_cell(&state, &auth, id).await?;
     let page = org_page(&state, &auth, &cell, "Thêm đảng viên").await?;
-    render(&FormPage::new(
+    render(&new_member_form(
+        &auth,
         page,
-        format!("/orgs/{id}/members/new"),
-        false,
+        &cell,
         MemberForm::blank(),
         FieldErrors::default(),
     ))
@@ -200,25 +221,24 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     let cell = managed_cell(&state, &auth, id).await?;
     let mut errors = FieldErrors::default();
-    match form.parse(&mut errors) {
-        Some(draft) => {
-            members::create(&state.db, id, &draft, auth.user_id()).await?;
-            auth.flash(&format!("Đã thêm đồng chí {}.", draft.full_name.as_str()))
-                .await?;
-            Ok(Redirect::to(&format!("/orgs/{id}")).into_response())
-        }
-        None => {
-            let page = org_page(&state, &auth, &cell, "Thêm đảng viên").await?;
-            rejected(&FormPage::new(
-                page,
-                format!("/orgs/{id}/members/new"),
-                false,
-                form,
-                errors,
-            ))
+    let draft = form.parse(&mut errors);
+    let user = linked_account(&state, &auth, (None, &cell), &form, &mut errors).await?;
+    if let (Some(draft), true) = (&draft, errors.is_empty()) {
+        match members::create(&state.db, id, draft, user, auth.user_id()).await {
+            Ok(_) => {
+                auth.flash(&format!("Đã thêm đồng chí {}.", draft.full_name.as_str()))
+                    .await?;
+                return Ok(Redirect::to(&format!("/orgs/{id}")).into_response());
+            }
+            Err(members::CreateError::AccountTaken) => errors.add("login", ACCOUNT_TAKEN),
+            Err(members::CreateError::Sqlx(error)) => return Err(error.into()),
         }
     }
+    let page = org_page(&state, &auth, &cell, "Thêm đảng viên").await?;
+    rejected(&new_member_form(&auth, page, &cell, form, errors))
 }
+
+const ACCOUNT_TAKEN: &str = "Tài khoản này đã gắn với một đảng viên khác của chi bộ.";
 
 /// A member and their cell, if the actor may manage the cell.
 async fn managed_member(
@@ -249,15 +269,15 @@ pub async fn edit_page(
     ))
 }
 
-/// The account the form links to the member. A link the member does not already hold grants
-/// the account a role in the cell, so it must pass [`Actor::may_link`]; keeping or clearing
-/// the member's link is the cell's own business.
+/// The account the form links to the member (`None`: the member being added). A link the member
+/// does not already hold grants the account a role in the cell, so it must pass
+/// [`Actor::may_link`]; keeping or clearing the member's link is the cell's own business.
 ///
 /// [`Actor::may_link`]: crate::domain::access::Actor::may_link
 async fn linked_account(
     state: &AppState,
     auth: &Auth,
-    (member, cell): (&Member, &Org),
+    (member, cell): (Option<&Member>, &Org),
     form: &MemberForm,
     errors: &mut FieldErrors,
 ) -> Result<Option<UserId>, AppError> {
@@ -268,8 +288,9 @@ async fn linked_account(
         return Ok(None);
     };
     // Re-activating a member who left gives their account the cell's access again.
-    let kept =
-        member.login.as_deref() == Some(login.as_str()) && (member.active || form.active.is_none());
+    let kept = member.is_some_and(|member| {
+        member.login.as_deref() == Some(login.as_str()) && (member.active || form.active.is_none())
+    });
     // Asked before the account is looked up, so that who may not link learns nothing of it.
     if !kept && !auth.actor.can_link_accounts(cell) {
         errors.add("login", LinkRefusal::NotAbove.message());
@@ -283,7 +304,7 @@ async fn linked_account(
         errors.add("login", "Không có tài khoản với tên đăng nhập này.");
         return Ok(None);
     };
-    if !kept && let Err(refusal) = auth.actor.may_link(cell, member.id, &account) {
+    if !kept && let Err(refusal) = auth.actor.may_link(cell, member.map(|m| m.id), &account) {
         errors.add("login", refusal.message());
         return Ok(None);
     }
@@ -300,7 +321,7 @@ pub async fn update(
     let mut form = form;
     let mut errors = FieldErrors::default();
     let draft = form.parse(&mut errors);
-    let user = linked_account(&state, &auth, (&member, &cell), &form, &mut errors).await?;
+    let user = linked_account(&state, &auth, (Some(&member), &cell), &form, &mut errors).await?;
     let mut stale = false;
     if let (Some(draft), true) = (&draft, errors.is_empty()) {
         let change = members::Update {
@@ -314,10 +335,7 @@ pub async fn update(
                 auth.flash("Đã lưu thông tin đảng viên.").await?;
                 return Ok(Redirect::to(&format!("/orgs/{}", member.cell_id)).into_response());
             }
-            Err(members::UpdateError::AccountTaken) => errors.add(
-                "login",
-                "Tài khoản này đã gắn với một đảng viên khác của chi bộ.",
-            ),
+            Err(members::UpdateError::AccountTaken) => errors.add("login", ACCOUNT_TAKEN),
             Err(members::UpdateError::Stale) => stale = true,
             Err(members::UpdateError::Sqlx(error)) => return Err(error.into()),
         }

@@ -9,6 +9,7 @@ use crate::harness::{
 };
 use chuyende::db::{members, plans};
 use chuyende::domain::member::MemberId;
+use chuyende::domain::org::OrgId;
 use chuyende::domain::plan::{PlanId, PlanStatus};
 
 /// Saves a member's edit form as its page would send it.
@@ -27,6 +28,29 @@ async fn edit_member(
             &format!("/members/{member}/edit"),
             &[
                 ("version", version),
+                ("full_name", name),
+                ("standing", "full"),
+                ("role", role),
+                ("login", login),
+                ("active", "on"),
+            ],
+        )
+        .await
+}
+
+/// Adds a member with the new member's form as its page would send it.
+async fn add_member(
+    browser: &Browser,
+    cell: OrgId,
+    name: &str,
+    role: &str,
+    login: &str,
+) -> Response {
+    browser.get(&format!("/orgs/{cell}/members/new")).await.ok();
+    browser
+        .post(
+            &format!("/orgs/{cell}/members/new"),
+            &[
                 ("full_name", name),
                 ("standing", "full"),
                 ("role", role),
@@ -125,6 +149,48 @@ both! {
         refused(&edit_member(&admin, tam, "Nguyễn Thanh Tâm", "deputy_secretary", "admin").await, "không thể tự gắn");
         edit_member(&admin, tam, "Nguyễn Thanh Tâm", "deputy_secretary", "danguy.khoi").await.redirects_to(&format!("/orgs/{cell}"));
         assert_eq!(linked(&app, tam).await.as_deref(), Some("danguy.khoi"));
+    }
+
+    async fn a_member_is_added_with_their_account_in_one_visit(app: TestApp) {
+        let cell = app.demo.kindergarten.id;
+        let count = || async { members::list(&app.db, cell).await.unwrap().len() };
+        let before = count().await;
+        let secretary_b = app.add_account("bithu.b", "Đỗ Văn Thành").await;
+        let thanh = app.member_id(app.demo.school.id, "Đỗ Văn Thành").await;
+        members::link_user(&app.db, thanh, secretary_b).await.unwrap();
+        app.add_account("moi", "Phan Văn Mới").await;
+
+        // The form offers the account to those who may link one, not to the cell's secretary.
+        let reviewer = app.login("danguy").await;
+        reviewer.get(&format!("/orgs/{cell}/members/new")).await.ok().contains("name=\"login\"").contains("Tài khoản đăng nhập");
+        let secretary = app.login("bithu").await;
+        secretary.get(&format!("/orgs/{cell}/members/new")).await.ok().lacks("name=\"login\"");
+        // Posted anyway, it is refused beside the field with everything typed kept.
+        let response = add_member(&secretary, cell, "Phan Văn Mới", "member", "moi").await;
+        refused(&response, NOT_ABOVE);
+        response.contains("value=\"Phan Văn Mới\"");
+
+        // The rules of linking hold on creation: not one's own account, not an account another
+        // active member holds, not an unknown one; nothing is added.
+        refused(&add_member(&reviewer, cell, "Phan Văn Mới", "member", "danguy").await, "không thể tự gắn tài khoản của chính mình");
+        refused(&add_member(&reviewer, cell, "Phan Văn Mới", "member", "bithu.b").await, "đang gắn với một đảng viên khác");
+        let unknown = add_member(&reviewer, cell, "Phan Văn Mới", "member", "khongco").await;
+        refused(&unknown, "Không có tài khoản với tên đăng nhập này.");
+        unknown.contains("value=\"khongco\"");
+        assert_eq!(count().await, before);
+
+        // A fresh account: the member is added linked, and the account reads the cell at once.
+        add_member(&reviewer, cell, "Phan Văn Mới", "cell_committee_member", "moi").await.redirects_to(&format!("/orgs/{cell}"));
+        let added = app.member_id(cell, "Phan Văn Mới").await;
+        assert_eq!(linked(&app, added).await.as_deref(), Some("moi"));
+        assert_eq!(count().await, before + 1);
+        app.login("moi").await.get(&format!("/orgs/{cell}")).await.ok().contains("Phan Văn Mới");
+        // The same account for a second new member: it is the first one's now.
+        let admin = app.login("admin").await;
+        refused(&add_member(&admin, cell, "Phan Văn Hai", "member", "moi").await, "đang gắn với một đảng viên khác");
+        // Without an account, the form adds as before.
+        add_member(&secretary, cell, "Phan Văn Hai", "member", "").await.redirects_to(&format!("/orgs/{cell}"));
+        assert_eq!(linked(&app, app.member_id(cell, "Phan Văn Hai").await).await, None);
     }
 
     async fn a_cell_role_never_takes_a_reviewers_rights_away(app: TestApp) {

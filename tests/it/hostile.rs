@@ -77,6 +77,9 @@ fn forms_in(page: &str, html: &str) -> Vec<Form> {
     // A select's name, its first option and its selected option.
     let mut select: Option<(String, Option<String>, Option<String>)> = None;
     let mut radios = BTreeSet::new();
+    // Whether the form's first submit button, the one a browser presses on Enter, was seen:
+    // the others (such as "Thêm dòng") are not sent.
+    let mut pressed = false;
     for Ok(token) in Tokenizer::new(html) {
         match token {
             Token::StartTag(tag) => {
@@ -93,8 +96,16 @@ fn forms_in(page: &str, html: &str) -> Vec<Form> {
                             fields: Vec::new(),
                         });
                         radios.clear();
+                        pressed = false;
                     }
                     "input" | "button" => {
+                        let submits = match attr(&tag, "type").map(|t| t.to_ascii_lowercase()) {
+                            None => name == "button",
+                            Some(kind) => kind == "submit",
+                        };
+                        if submits && std::mem::replace(&mut pressed, true) {
+                            continue;
+                        }
                         let (Some(form), Some(field)) = (form.as_mut(), attr(&tag, "name")) else {
                             continue;
                         };
@@ -192,8 +203,8 @@ fn forms_in(page: &str, html: &str) -> Vec<Form> {
 }
 
 /// A route with its parameters filled in from the demo data, or `None` for the routes that are
-/// not pages (documents and files are fetched at the end).
-fn resolve(route: &str, ids: &Ids) -> Option<String> {
+/// not pages (documents and files are fetched at the end). The page checks use it too.
+pub(crate) fn resolve(route: &str, ids: &Ids) -> Option<String> {
     if [".docx", ".pdf", ".csv", ".css", ".js"]
         .iter()
         .any(|end| route.ends_with(end))
@@ -232,18 +243,18 @@ fn resolve(route: &str, ids: &Ids) -> Option<String> {
     Some(path.join("/"))
 }
 
-struct Ids {
-    plan: String,
-    cell: String,
-    committee: String,
-    member: String,
-    topic: String,
-    step: String,
-    user: String,
-    revision: String,
-    notification: String,
-    paper: String,
-    comment: String,
+pub(crate) struct Ids {
+    pub plan: String,
+    pub cell: String,
+    pub committee: String,
+    pub member: String,
+    pub topic: String,
+    pub step: String,
+    pub user: String,
+    pub revision: String,
+    pub notification: String,
+    pub paper: String,
+    pub comment: String,
 }
 
 /// The form as its page draws it now (current version, current values), if it is still there.

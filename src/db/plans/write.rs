@@ -328,16 +328,19 @@ pub async fn save(
         else {
             return Err(SaveError::Gone);
         };
-        let conflicts: Vec<ChangeRow> = sqlx::query_as(&conflict_sql)
-        .bind(plan)
-        .bind(base_version)
-        .bind(&part)
-        .fetch_all(&mut *conn)
-        .await?;
-        let mut new_topic = None;
-        if !conflicts.is_empty() {
-            return Err(SaveError::Conflict(conflicts.into_iter().map(Change::from).collect()));
+        // A new topic is a part of its own: it conflicts with nothing.
+        if let Some(part) = &part {
+            let conflicts: Vec<ChangeRow> = sqlx::query_as(&conflict_sql)
+                .bind(plan)
+                .bind(base_version)
+                .bind(part)
+                .fetch_all(&mut *conn)
+                .await?;
+            if !conflicts.is_empty() {
+                return Err(SaveError::Conflict(conflicts.into_iter().map(Change::from).collect()));
+            }
         }
+        let mut new_topic = None;
         match edit {
             Edit::Header { number, place, issued_on, subject } => {
                 sqlx::query(
@@ -364,6 +367,23 @@ pub async fn save(
                     .await?;
                 replace_basis!(conn, plan, docs);
             }
+            Edit::AddBasisDocs(docs) => {
+                for doc in docs {
+                    sqlx::query(
+                        "INSERT INTO plan_basis (plan_id, position, kind, number, issued_on, issuer, subject) \
+                         VALUES ($1, (SELECT COALESCE(MAX(position), -1) + 1 FROM plan_basis WHERE plan_id = $1), \
+                           $2, $3, $4, $5, $6)",
+                    )
+                    .bind(plan)
+                    .bind(doc.kind.as_str())
+                    .bind(doc.number.as_str())
+                    .bind(doc.date)
+                    .bind(doc.issuer.as_str())
+                    .bind(doc.subject.as_str())
+                    .execute(&mut *conn)
+                    .await?;
+                }
+            }
             Edit::Texts { section, paragraphs } => replace_texts!(conn, plan, section, paragraphs),
             Edit::Recipients { recipients, archive } => {
                 sqlx::query("UPDATE plans SET archive = $1 WHERE id = $2")
@@ -372,6 +392,19 @@ pub async fn save(
                     .execute(&mut *conn)
                     .await?;
                 replace_recipients!(conn, plan, recipients);
+            }
+            Edit::AddRecipients(recipients) => {
+                for recipient in recipients {
+                    sqlx::query(
+                        "INSERT INTO plan_recipients (plan_id, position, name, for_report) \
+                         VALUES ($1, (SELECT COALESCE(MAX(position), -1) + 1 FROM plan_recipients WHERE plan_id = $1), $2, $3)",
+                    )
+                    .bind(plan)
+                    .bind(recipient.name.as_str())
+                    .bind(recipient.for_report)
+                    .execute(&mut *conn)
+                    .await?;
+                }
             }
             Edit::Signature(signature) => {
                 sqlx::query(
@@ -463,7 +496,8 @@ pub async fn save(
                 }
             }
         }
-        record_change!(conn, plan, version, part.as_str(), by, summary.as_str());
+        let recorded = edit.recorded_part(new_topic);
+        record_change!(conn, plan, version, recorded.as_str(), by, summary.as_str());
         Ok(Written { version, new_topic })
     }.await)
 }

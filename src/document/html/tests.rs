@@ -63,8 +63,7 @@ fn the_print_view_has_every_element_of_the_layout_in_order() {
         r#"<span class="party">ĐẢNG CỘNG SẢN VIỆT NAM</span>"#,
         r#"<p class="place-date">Định An, ngày      tháng      năm 2022</p>"#,
         r#"<span class="draft-mark">DỰ THẢO</span>"#,
-        r#"<p class="kind">KẾ HOẠCH</p>"#,
-        r#"<p class="subject">sinh hoạt chuyên đề năm 2022</p>"#,
+        r#"<h1><span class="kind">KẾ HOẠCH</span> <span class="subject">sinh hoạt chuyên đề năm 2022</span></h1>"#,
         r#"<hr class="rule">"#,
         "<p>Tiếp tục đẩy mạnh học tập",
         r#"<p class="part">I. MỤC ĐÍCH, YÊU CẦU</p>"#,
@@ -140,7 +139,7 @@ fn hostile_text_is_escaped() {
         &page,
         &[
             format!("<title>Kế hoạch sinh hoạt {h}</title>"),
-            format!(r#"<p class="subject">sinh hoạt {h}</p>"#),
+            format!(r#"<span class="subject">sinh hoạt {h}</span>"#),
             format!("Chuyên đề 1: Chủ đề {h}"),
             format!("<p>Nội dung công việc: {}.</p>", fixtures::long_word()),
             format!("<td>Việc {h}</td>"),

@@ -1,6 +1,9 @@
 //! Plans: creating a year's plan, its page, and (in the submodules) editing it part by part,
 //! its topics and their timelines.
 
+pub mod basis;
+pub mod recipients;
+mod rows;
 pub mod sections;
 pub mod topics;
 
@@ -39,6 +42,8 @@ pub fn routes() -> Routes {
         .route("/orgs/{id}/plans/new", get(new_page).post(create))
         .route("/plans/{id}", get(show))
         .merge(sections::routes())
+        .merge(basis::routes())
+        .merge(recipients::routes())
         .merge(topics::routes())
 }
 

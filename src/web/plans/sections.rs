@@ -1,5 +1,7 @@
-//! Editing a plan part by part: number and date, basis, the paragraph sections, recipients,
-//! signature. Each form carries the plan version it was drawn from; see `app::plans::save_part`.
+//! Editing a plan part by part: number and date, the paragraph sections, signature, and what
+//! every part's form shares (the frame, saving, a refusal). The basis and the recipients, forms
+//! of rows, have their own rooms. Each form carries the plan version it was drawn from; see
+//! `app::plans::save_part`.
 
 use crate::web::routes::Routes;
 use askama::Template;
@@ -16,8 +18,7 @@ use crate::domain::lifecycle::Lock;
 use crate::domain::member::Member;
 use crate::domain::org::Org;
 use crate::domain::plan::{
-    Authority, BasisDoc, BasisKind, DocNumber, Plan, PlanId, PlanStatus, Recipient, Signature,
-    SignerTitle, TextSection, paragraphs,
+    Authority, DocNumber, Plan, PlanId, PlanStatus, Signature, SignerTitle, TextSection, paragraphs,
 };
 use crate::domain::plan_edit::Edit;
 use crate::domain::text::{Line, limit};
@@ -31,14 +32,9 @@ use crate::web::scope::{editable_plan, plan_page};
 pub fn routes() -> Routes {
     Routes::new()
         .route("/plans/{id}/header", get(header_page).post(save_header))
-        .route("/plans/{id}/basis", get(basis_page).post(save_basis))
         .route(
             "/plans/{id}/texts/{section}",
             get(texts_page).post(save_texts),
-        )
-        .route(
-            "/plans/{id}/recipients",
-            get(recipients_page).post(save_recipients),
         )
         .route(
             "/plans/{id}/signature",
@@ -71,26 +67,7 @@ pub fn version_of(fields: &Fields) -> i64 {
     fields.get("version").parse().unwrap_or(0)
 }
 
-/// Row numbers of a table form, in the order the user asked for (`{prefix}order_{n}`), then as
-/// shown.
-fn ordered_rows(fields: &Fields, prefix: &str) -> Vec<usize> {
-    let mut rows: Vec<(i64, usize)> = fields
-        .rows(&format!("{prefix}order_"))
-        .into_iter()
-        .map(|row| {
-            let order = fields
-                .get(&format!("{prefix}order_{row}"))
-                .trim()
-                .parse()
-                .unwrap_or(i64::MAX);
-            (order, row)
-        })
-        .collect();
-    rows.sort_unstable();
-    rows.into_iter().map(|(_, row)| row).collect()
-}
-
-fn after_save(plan: PlanId) -> Response {
+pub(super) fn after_save(plan: PlanId) -> Response {
     Redirect::to(&format!("/plans/{plan}")).into_response()
 }
 
@@ -108,7 +85,7 @@ pub struct SectionFrame {
     pub locked: Option<Lock>,
 }
 
-async fn frame(
+pub(super) async fn frame(
     state: &AppState,
     auth: &Auth,
     cell: &Org,
@@ -131,7 +108,7 @@ async fn frame(
 /// The frame of a form that comes back unsaved. After a refused save it is drawn against the
 /// plan as it is now, with the stored text of the part shown; after invalid input, as before,
 /// keeping the version the user started from so a later conflict is still noticed.
-async fn returned_frame(
+pub(super) async fn returned_frame(
     state: &AppState,
     auth: &Auth,
     (cell, plan): (&Org, &Plan),
@@ -286,178 +263,6 @@ pub async fn save_header(
     })
 }
 
-// ---------------------------------------------------------------- basis
-
-pub struct BasisRow {
-    pub kind: String,
-    pub number: String,
-    pub date: String,
-    pub issuer: String,
-    pub subject: String,
-}
-
-#[derive(Template)]
-#[template(path = "plans/basis.html")]
-struct BasisPage {
-    page: Page,
-    frame: SectionFrame,
-    lead: String,
-    closing: String,
-    rows: Vec<BasisRow>,
-    kinds: [BasisKind; 9],
-    errors: FieldErrors,
-}
-
-const BASIS_TITLE: &str = "Căn cứ ban hành";
-
-fn basis_text(plan: &Plan) -> String {
-    let docs: Vec<String> = plan.basis.iter().map(BasisDoc::citation).collect();
-    format!(
-        "{} {}; {}",
-        plan.basis_lead,
-        docs.join("; "),
-        plan.basis_closing
-    )
-}
-
-fn with_blank_rows<T>(mut rows: Vec<T>, blank: impl Fn() -> T) -> Vec<T> {
-    rows.push(blank());
-    rows.push(blank());
-    rows
-}
-
-fn blank_basis() -> BasisRow {
-    BasisRow {
-        kind: BasisKind::Directive.as_str().into(),
-        number: String::new(),
-        date: String::new(),
-        issuer: String::new(),
-        subject: String::new(),
-    }
-}
-
-pub async fn basis_page(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<PlanId>,
-) -> Result<Response, AppError> {
-    let (plan, cell) = editable_plan(&state, &auth, id).await?;
-    let rows = plan
-        .basis
-        .iter()
-        .map(|doc| BasisRow {
-            kind: doc.kind.as_str().into(),
-            number: doc.number.clone(),
-            date: doc.date.map(short_date).unwrap_or_default(),
-            issuer: doc.issuer.clone(),
-            subject: doc.subject.clone(),
-        })
-        .collect();
-    let (page, frame) = frame(&state, &auth, &cell, &plan, BASIS_TITLE).await?;
-    render(&BasisPage {
-        page,
-        frame,
-        lead: plan.basis_lead.clone(),
-        closing: plan.basis_closing.clone(),
-        rows: with_blank_rows(rows, blank_basis),
-        kinds: BasisKind::ALL,
-        errors: FieldErrors::default(),
-    })
-}
-
-pub async fn save_basis(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<PlanId>,
-    fields: Fields,
-) -> Result<Response, AppError> {
-    let (plan, cell) = editable_plan(&state, &auth, id).await?;
-    let mut errors = FieldErrors::default();
-    let lead = errors.free("lead", fields.get("lead"), limit::PARAGRAPH);
-    let closing = errors.free("closing", fields.get("closing"), limit::PARAGRAPH);
-    let mut docs = Vec::new();
-    let mut typed = Vec::new();
-    for row in ordered_rows(&fields, "basis_") {
-        let get = |name: &str| fields.get(&format!("basis_{name}_{row}")).to_owned();
-        let entry = BasisRow {
-            kind: get("kind"),
-            number: get("number"),
-            date: get("date"),
-            issuer: get("issuer"),
-            subject: get("subject"),
-        };
-        let empty = [&entry.number, &entry.date, &entry.issuer, &entry.subject]
-            .iter()
-            .all(|v| v.trim().is_empty());
-        if !empty {
-            let shown = typed.len();
-            let kind = errors.check(format!("basis_kind_{shown}"), BasisKind::parse(&entry.kind));
-            let date = errors.text(
-                format!("basis_date_{shown}"),
-                &entry.date,
-                limit::SHORT,
-                parse_date,
-            );
-            let number = errors.free(format!("basis_number_{shown}"), &entry.number, limit::NAME);
-            if number.as_ref().is_some_and(String::is_empty) {
-                errors.add(
-                    format!("basis_number_{shown}"),
-                    "Vui lòng nhập số, ký hiệu (ví dụ 05-CT/TW).",
-                );
-            }
-            let issuer = errors.free(format!("basis_issuer_{shown}"), &entry.issuer, limit::NAME);
-            let subject = errors.free(
-                format!("basis_subject_{shown}"),
-                &entry.subject,
-                limit::TITLE,
-            );
-            if let (Some(kind), Some(date), Some(number), Some(issuer), Some(subject)) =
-                (kind, date, number, issuer, subject)
-            {
-                docs.push(BasisDoc {
-                    kind,
-                    number,
-                    date,
-                    issuer,
-                    subject,
-                });
-            }
-            typed.push(entry);
-        }
-    }
-    let mut refused = None;
-    if let (Some(lead), Some(closing), true) = (&lead, &closing, errors.is_empty()) {
-        let edit = Edit::Basis {
-            lead: lead.clone(),
-            docs,
-            closing: closing.clone(),
-        };
-        match apply(&state, &auth, id, version_of(&fields), &edit).await? {
-            Saved::Done => return Ok(after_save(id)),
-            Saved::Refused(message) => refused = Some(message),
-        }
-    }
-    let (page, frame) = returned_frame(
-        &state,
-        &auth,
-        (&cell, &plan),
-        BASIS_TITLE,
-        &fields,
-        refused,
-        basis_text,
-    )
-    .await?;
-    rejected(&BasisPage {
-        page,
-        frame,
-        lead: fields.get("lead").to_owned(),
-        closing: fields.get("closing").to_owned(),
-        rows: with_blank_rows(typed, blank_basis),
-        kinds: BasisKind::ALL,
-        errors,
-    })
-}
-
 // ---------------------------------------------------------------- paragraph sections
 
 #[derive(Template)]
@@ -526,130 +331,6 @@ pub async fn save_texts(
         frame,
         section,
         text: fields.get("text").to_owned(),
-        errors,
-    })
-}
-
-// ---------------------------------------------------------------- recipients
-
-pub struct RecipientRow {
-    pub name: String,
-    pub for_report: bool,
-}
-
-#[derive(Template)]
-#[template(path = "plans/recipients.html")]
-struct RecipientsPage {
-    page: Page,
-    frame: SectionFrame,
-    rows: Vec<RecipientRow>,
-    archive: String,
-    errors: FieldErrors,
-}
-
-const RECIPIENTS_TITLE: &str = "Nơi nhận";
-
-fn recipients_text(plan: &Plan) -> String {
-    let mut lines: Vec<String> = plan
-        .recipients
-        .iter()
-        .map(|r| {
-            format!(
-                "- {}{}",
-                r.name,
-                if r.for_report { " (để b/c)" } else { "" }
-            )
-        })
-        .collect();
-    lines.push(format!("- {}", plan.archive));
-    lines.join("\n")
-}
-
-fn blank_recipient() -> RecipientRow {
-    RecipientRow {
-        name: String::new(),
-        for_report: false,
-    }
-}
-
-pub async fn recipients_page(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<PlanId>,
-) -> Result<Response, AppError> {
-    let (plan, cell) = editable_plan(&state, &auth, id).await?;
-    let rows = plan
-        .recipients
-        .iter()
-        .map(|r| RecipientRow {
-            name: r.name.clone(),
-            for_report: r.for_report,
-        })
-        .collect();
-    let (page, frame) = frame(&state, &auth, &cell, &plan, RECIPIENTS_TITLE).await?;
-    render(&RecipientsPage {
-        page,
-        frame,
-        rows: with_blank_rows(rows, blank_recipient),
-        archive: plan.archive.clone(),
-        errors: FieldErrors::default(),
-    })
-}
-
-pub async fn save_recipients(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<PlanId>,
-    fields: Fields,
-) -> Result<Response, AppError> {
-    let (plan, cell) = editable_plan(&state, &auth, id).await?;
-    let mut errors = FieldErrors::default();
-    let mut typed = Vec::new();
-    let mut recipients = Vec::new();
-    for row in ordered_rows(&fields, "recipient_") {
-        let name = fields.get(&format!("recipient_name_{row}"));
-        if name.trim().is_empty() {
-            continue;
-        }
-        let shown = typed.len();
-        let for_report = fields.get(&format!("recipient_report_{row}")) == "1";
-        if let Some(name) = errors.free(format!("recipient_name_{shown}"), name, limit::TITLE) {
-            recipients.push(Recipient { name, for_report });
-        }
-        typed.push(RecipientRow {
-            name: name.to_owned(),
-            for_report,
-        });
-    }
-    let archive = errors.text("archive", fields.get("archive"), limit::NAME, |text| {
-        Line::parse(text, limit::NAME)
-    });
-    let mut refused = None;
-    if let (Some(archive), true) = (&archive, errors.is_empty()) {
-        let edit = Edit::Recipients {
-            recipients,
-            archive: archive.clone(),
-        };
-        match apply(&state, &auth, id, version_of(&fields), &edit).await? {
-            Saved::Done => return Ok(after_save(id)),
-            Saved::Refused(message) => refused = Some(message),
-        }
-    }
-    let (page, frame) = returned_frame(
-        &state,
-        &auth,
-        (&cell, &plan),
-        RECIPIENTS_TITLE,
-        &fields,
-        refused,
-        recipients_text,
-    )
-    .await?;
-    rejected(&RecipientsPage {
-        page,
-        frame,
-        rows: with_blank_rows(typed, blank_recipient),
-        archive: fields.get("archive").to_owned(),
         errors,
     })
 }
