@@ -1,4 +1,4 @@
 //! Members of a cell: adding, editing (and linking an account), importing.
 
-pub use crate::db::members::{Update, UpdateError, create, get, import, list, update};
+pub use crate::db::members::{Update, UpdateError, create, get, import, list, search, update};
 pub use crate::db::users::find_by_login;

@@ -17,6 +17,7 @@ mod health;
 mod home;
 mod members;
 mod notifications;
+mod org_move;
 mod orgs;
 mod page;
 mod plans;
@@ -62,6 +63,7 @@ fn routes() -> routes::Routes {
         .merge(work::routes())
         .merge(calendar::routes())
         .merge(orgs::routes())
+        .merge(org_move::routes())
         .merge(members::routes())
         .merge(plans::routes())
         .merge(review::routes())

@@ -17,6 +17,7 @@ mod hostile;
 mod members;
 mod migrations;
 mod notifications;
+mod operation;
 mod orgs;
 mod plans;
 mod review;
