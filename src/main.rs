@@ -90,7 +90,7 @@ async fn restore(database_url: &str, file: &std::path::Path) -> anyhow::Result<(
 }
 
 async fn serve(db: &Db, args: &ServeArgs) -> anyhow::Result<()> {
-    if users::count(db).await? == 0 {
+    if !users::any(db).await? {
         tracing::warn!(
             "Chưa có tài khoản nào. Tạo quản trị viên đầu tiên bằng lệnh: \
              chuyende user create --login admin --name \"Quản trị hệ thống\" --admin \

@@ -72,6 +72,14 @@ pub async fn create(db: &Db, new: &NewUser<'_>, by: Option<UserId>) -> Result<Us
     })
 }
 
+/// Whether any account exists (one index probe, unlike [`count`]): the login page asks on
+/// every view.
+pub async fn any(db: &Db) -> sqlx::Result<bool> {
+    on_pool!(db, pool => sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users)")
+        .fetch_one(pool)
+        .await)
+}
+
 pub async fn count(db: &Db) -> sqlx::Result<i64> {
     on_pool!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await)
 }

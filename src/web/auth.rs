@@ -217,7 +217,7 @@ pub async fn login_page(
         login: String::new(),
         next: query.next,
         error: None,
-        first_run: users::count(&state.db).await? == 0,
+        first_run: !users::any(&state.db).await?,
     };
     Ok(Html(page.render()?).into_response())
 }

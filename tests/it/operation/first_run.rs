@@ -1,30 +1,12 @@
 //! The first run in a browser: on a database without any account, the login page says so and
 //! gives the command that creates the first administrator (there is no setup form to abuse).
 
-use std::net::SocketAddr;
-
 use crate::both;
-use crate::harness::{Backend, FreshDb};
+use crate::harness::{Backend, FreshDb, serve};
+use chuyende::Settings;
 use chuyende::domain::user::{Login, Password};
-use chuyende::{AppState, Settings};
 
 const COMMAND: &str = "chuyende user create --login admin --name";
-
-/// The app on a migrated, empty database: its address.
-async fn serve_empty(fresh: &FreshDb) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let app = chuyende::app(AppState::new(fresh.db.clone(), Settings::default()));
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
-    format!("http://{address}")
-}
 
 async fn login_page(base: &str) -> String {
     let response = reqwest::get(format!("{base}/login")).await.unwrap();
@@ -34,7 +16,7 @@ async fn login_page(base: &str) -> String {
 
 async fn first_run(backend: Backend) {
     let fresh = FreshDb::migrated(backend).await;
-    let base = serve_empty(&fresh).await;
+    let base = serve(&fresh.db, Settings::default()).await;
     let page = login_page(&base).await;
     assert!(page.contains("Chưa có tài khoản nào."), "{page}");
     assert!(page.contains(COMMAND), "{page}");
