@@ -9,10 +9,12 @@ use crate::domain::user::UserId;
 /// What became of a move.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// The unit (named) is now under the committee `parent` (named).
+    /// The unit (named) is now under the committee `parent` (named), and prints `superior`
+    /// as its superior body.
     Moved {
         unit: String,
         parent: String,
+        superior: String,
     },
     Refused(MoveRefusal),
     /// No unit has the number given as the new parent.
@@ -41,10 +43,21 @@ pub async fn move_unit(db: &Db, unit: OrgId, parent: OrgId, by: Option<UserId>) 
         None => None,
     };
     let lines = record(&unit, old_parent.as_ref(), &parent);
-    org_move::apply(&mut tx, &unit, old_parent.as_ref(), &parent, by, &lines).await?;
+    let superior = org_move::superior_below(&mut tx, &parent, &unit).await?;
+    org_move::apply(
+        &mut tx,
+        &unit,
+        old_parent.as_ref(),
+        &parent,
+        &superior,
+        by,
+        &lines,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Outcome::Moved {
         unit: unit.name,
         parent: parent.name,
+        superior,
     })
 }

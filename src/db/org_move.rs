@@ -25,14 +25,31 @@ pub async fn lock(tx: &mut Tx) -> sqlx::Result<()> {
     Ok(())
 }
 
+/// The superior body a unit below `parent` prints at the top of its documents: what most of
+/// the parent's units print already ("Đảng bộ xã Định An" below "Đảng ủy xã Định An"), else
+/// the parent's own name.
+pub async fn superior_below(tx: &mut Tx, parent: &Org, unit: &Org) -> sqlx::Result<String> {
+    let usual: Option<String> = on_tx!(tx, conn => sqlx::query_scalar(
+        "SELECT superior_name FROM orgs WHERE parent_id = $1 AND id <> $2 \
+         GROUP BY superior_name ORDER BY COUNT(*) DESC, superior_name LIMIT 1",
+    )
+    .bind(parent.id)
+    .bind(unit.id)
+    .fetch_optional(conn)
+    .await)?;
+    Ok(usual.unwrap_or_else(|| parent.name.clone()))
+}
+
 /// Puts `unit` and everything below it under `parent` (checked by the caller with
 /// [`crate::domain::org_move::check`]): the unit's parent, the superior body printed in its
-/// documents, and the paths of its whole subtree; then the history lines.
+/// documents (`superior`), and the paths of its whole subtree; then the history lines.
+#[allow(clippy::too_many_arguments)]
 pub async fn apply(
     tx: &mut Tx,
     unit: &Org,
     old_parent: Option<&Org>,
     parent: &Org,
+    superior: &str,
     by: Option<UserId>,
     record: &MoveRecord,
 ) -> sqlx::Result<()> {
@@ -63,7 +80,7 @@ pub async fn apply(
                version = version + 1 WHERE id = $4",
         )
         .bind(parent.id)
-        .bind(&parent.name)
+        .bind(superior)
         .bind(Utc::now())
         .bind(unit.id)
         .execute(&mut *conn)

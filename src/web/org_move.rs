@@ -81,9 +81,16 @@ pub async fn submit(
     let mut errors = FieldErrors::default();
     if let Some(parent) = errors.text("parent", &form.parent, limit::SHORT, parse_number) {
         match move_unit(&state.db, id, parent, auth.user_id()).await? {
-            Outcome::Moved { unit, parent } => {
-                auth.flash(&format!("Đã chuyển {unit} về trực thuộc {parent}."))
-                    .await?;
+            Outcome::Moved {
+                unit,
+                parent,
+                superior,
+            } => {
+                auth.flash(&format!(
+                    "Đã chuyển {unit} về trực thuộc {parent}. Tổ chức cấp trên in ở tiêu đề văn \
+                     bản nay là “{superior}” (sửa được ở Sửa thông tin)."
+                ))
+                .await?;
                 return Ok(Redirect::to(&format!("/orgs/{id}")).into_response());
             }
             Outcome::Refused(refusal) => errors.add("parent", refusal.message()),

@@ -52,7 +52,9 @@ both! {
         let moved = orgs::get(&app.db, cell.id).await.unwrap().unwrap();
         assert_eq!(moved.parent_id, Some(bloc.id));
         assert_eq!(moved.path, bloc.path.child(cell.id));
-        assert_eq!(moved.superior_name, bloc.name);
+        // The superior body as the bloc's other units print it (its đảng bộ, not its đảng ủy).
+        assert_eq!(moved.superior_name, "Đảng bộ Khối các cơ quan và doanh nghiệp tỉnh");
+        assert_ne!(moved.superior_name, bloc.name);
 
         // Scope follows the tree: the commune's reviewer no longer reads it, the bloc's does.
         assert_eq!(commune_reviewer.get(&format!("/orgs/{}", cell.id)).await.status, StatusCode::NOT_FOUND);
@@ -113,6 +115,22 @@ both! {
         assert_eq!(path_of(&app, app.demo.bloc_cell.id).await, app.demo.bloc_cell.path.as_str());
         admin.get(&format!("/orgs/{}", commune.id)).await.ok()
             .contains(&format!("Chuyển từ cấp cao nhất về trực thuộc “{}”", bloc.name));
+        // Below a committee whose units print a superior body, the moved unit prints the same;
+        // below one without units yet, the committee's own name.
+        admin.post(&format!("/orgs/{}/move", cell.id), &[("parent", &hamlet.to_string())]).await
+            .redirects_to(&format!("/orgs/{}", cell.id));
+        let superior = |id: OrgId| {
+            let db = app.db.clone();
+            async move { orgs::get(&db, id).await.unwrap().unwrap().superior_name }
+        };
+        assert_eq!(superior(cell.id).await, "Đảng ủy xã Định An");
+        let moved_commune = orgs::get(&app.db, commune.id).await.unwrap().unwrap();
+        let empty = orgs::create(&app.db, Some(&moved_commune), &draft(OrgKind::Committee, "Đảng bộ thôn Ba"), None).await.unwrap();
+        let school = app.demo.school.id;
+        admin.post(&format!("/orgs/{school}/move"), &[("parent", &empty.to_string())]).await
+            .redirects_to(&format!("/orgs/{school}"));
+        assert_eq!(superior(school).await, "Đảng bộ thôn Ba");
+        admin.get(&format!("/orgs/{school}")).await.ok().contains("Tổ chức cấp trên in ở tiêu đề văn bản nay là “Đảng bộ thôn Ba”");
         // The commune's reviewer keeps the subtree: scope travels with the committee.
         let reviewer = app.login("danguy").await;
         reviewer.get(&format!("/orgs/{}", cell.id)).await.ok();
