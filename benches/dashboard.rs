@@ -495,6 +495,8 @@ async fn generate(db: &Db, year: Year) -> anyhow::Result<Tree> {
         "UPDATE orgs SET path = (SELECT p.path FROM orgs p WHERE p.id = orgs.parent_id) \
            || CAST(id AS TEXT) || '/' WHERE path = ''"
     )?;
+    // The cells' search keys, as the app computes them for rows it did not write itself.
+    chuyende::db::search_keys::fill(db).await?;
 
     // Plans of this year and the one before, topics and steps: bulk INSERT … SELECT.
     for plan_year in [year.get() - 1, year.get()] {

@@ -53,6 +53,19 @@ pub enum Command {
     User(UserCommand),
     /// Load the demo data set (idempotent) and print its accounts.
     Demo,
+    /// Write a consistent copy of the SQLite database to FILE while the server runs (on
+    /// PostgreSQL: print the pg_dump command to use instead).
+    Backup {
+        /// The copy to write; it must not exist yet.
+        file: std::path::PathBuf,
+    },
+    /// Put a backup FILE back as the database, into an empty place only (stop the server and
+    /// move the old files aside first), then migrate it (on PostgreSQL: print the pg_restore
+    /// command to use instead).
+    Restore {
+        /// A file written by `chuyende backup`.
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -98,6 +111,11 @@ pub struct ServeArgs {
     /// Sender of e-mail notifications, e.g. "Sinh hoạt chuyên đề <noreply@example.vn>".
     #[arg(long, env = "CHUYENDE_MAIL_FROM")]
     pub mail_from: Option<String>,
+
+    /// The address people reach the app at, e.g. https://chuyende.example.vn: links in e-mails
+    /// are made absolute with it (required with --smtp-url).
+    #[arg(long, env = "CHUYENDE_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 impl Default for ServeArgs {
@@ -112,6 +130,7 @@ impl Default for ServeArgs {
             pdf_seconds: 20,
             smtp_url: None,
             mail_from: None,
+            public_url: None,
         }
     }
 }
@@ -158,6 +177,8 @@ pub struct Settings {
 pub struct MailSettings {
     pub smtp_url: String,
     pub from: String,
+    /// `--public-url`, as given (checked by `crate::mail::Mailer::new`); empty when absent.
+    pub public_url: String,
 }
 
 impl MailSettings {
@@ -178,6 +199,7 @@ impl std::fmt::Debug for MailSettings {
         f.debug_struct("MailSettings")
             .field("smtp_url", &self.redacted_url())
             .field("from", &self.from)
+            .field("public_url", &self.public_url)
             .finish()
     }
 }
@@ -244,6 +266,7 @@ impl From<&ServeArgs> for Settings {
                 .map(|url| MailSettings {
                     smtp_url: url.trim().to_owned(),
                     from: args.mail_from.clone().unwrap_or_default(),
+                    public_url: args.public_url.clone().unwrap_or_default(),
                 }),
         }
     }

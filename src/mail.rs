@@ -18,6 +18,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use crate::config::MailSettings;
 use crate::db::Db;
 use crate::db::notifications::{self, OutgoingMail};
+use crate::domain::notification::{PublicUrl, email_text};
 
 /// How often the outbox is looked at.
 pub const POLL: Duration = Duration::from_secs(30);
@@ -38,6 +39,12 @@ pub enum MailError {
     Url(#[source] lettre::transport::smtp::Error),
     #[error("địa chỉ người gửi (--mail-from / CHUYENDE_MAIL_FROM) không hợp lệ hoặc còn trống")]
     From(#[source] lettre::address::AddressError),
+    #[error(
+        "gửi thư cần địa chỉ công khai của ứng dụng (--public-url / CHUYENDE_PUBLIC_URL), \
+         bắt đầu bằng https:// hoặc http://, ví dụ https://chuyende.example.vn: \
+         đường dẫn trong thư phải là địa chỉ đầy đủ"
+    )]
+    PublicUrl,
 }
 
 /// An SMTP connection setting and the sender, checked once at start.
@@ -45,6 +52,7 @@ pub enum MailError {
 pub struct Mailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
+    public_url: PublicUrl,
 }
 
 /// What one pass over the outbox did.
@@ -61,7 +69,18 @@ impl Mailer {
             .timeout(Some(SMTP_TIMEOUT))
             .build();
         let from = settings.from.trim().parse().map_err(MailError::From)?;
-        Ok(Self { transport, from })
+        let public_url = PublicUrl::parse(&settings.public_url).ok_or(MailError::PublicUrl)?;
+        Ok(Self {
+            transport,
+            from,
+            public_url,
+        })
+    }
+
+    /// The whole text of `mail` as it goes out, its link made absolute on the public address.
+    pub fn text(&self, mail: &OutgoingMail) -> String {
+        let url = self.public_url.link(mail.link.as_deref().unwrap_or("/"));
+        email_text(&mail.body, &url)
     }
 
     /// Sends the e-mails that are due, once. Failures are recorded on their rows and logged;
@@ -113,7 +132,7 @@ impl Mailer {
             .to(to)
             .subject(mail.subject.as_str())
             .header(ContentType::TEXT_PLAIN)
-            .body(mail.body.clone())
+            .body(self.text(mail))
             .map_err(|e| Failure {
                 message: format!("cannot build the message: {e}"),
                 final_: true,
@@ -162,6 +181,7 @@ pub fn spawn(db: Db, mail: Option<MailSettings>) -> Result<(), MailError> {
             tracing::info!(
                 smtp = %settings.redacted_url(),
                 from = %settings.from,
+                public_url = %settings.public_url,
                 "e-mail notifications on"
             );
             every(POLL, "e-mail outbox", move || {

@@ -9,7 +9,7 @@ use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
 use chuyende::config::{Cli, Command, LogFormat, ServeArgs, UserCommand};
-use chuyende::db::{Db, users};
+use chuyende::db::{Db, backup, users};
 use chuyende::domain::text::Line;
 use chuyende::domain::user::{Login, Password};
 use chuyende::{AppState, Settings, demo, password, web};
@@ -39,9 +39,21 @@ fn init_tracing(cli: &Cli) {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    let db = Db::connect(&cli.database_url)
-        .await
-        .with_context(|| format!("không mở được cơ sở dữ liệu {}", cli.database_url))?;
+    // Before anything opens the database: restoring needs its place empty, and a backup
+    // copies the database as it is, without migrating it first.
+    match &cli.command {
+        Some(Command::Restore { file }) => return restore(&cli.database_url, file).await,
+        Some(Command::Backup { file }) => {
+            let db = connect(&cli.database_url).await?;
+            let result = backup::backup(&db, &cli.database_url, file).await;
+            db.close().await;
+            result?;
+            println!("Đã sao lưu vào {}.", file.display());
+            return Ok(());
+        }
+        _ => {}
+    }
+    let db = connect(&cli.database_url).await?;
     db.migrate().await.context("không áp dụng được migration")?;
     let result = match cli.command {
         None => serve(&db, &cli.serve).await,
@@ -52,13 +64,33 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Command::User(command)) => user(&db, command).await,
         Some(Command::Demo) => load_demo(&db).await,
+        Some(Command::Backup { .. } | Command::Restore { .. }) => Ok(()),
     };
     db.close().await;
     result
 }
 
+async fn connect(database_url: &str) -> anyhow::Result<Db> {
+    Db::connect(database_url)
+        .await
+        .with_context(|| format!("không mở được cơ sở dữ liệu {database_url}"))
+}
+
+async fn restore(database_url: &str, file: &std::path::Path) -> anyhow::Result<()> {
+    backup::restore(file, database_url).await?;
+    let db = connect(database_url).await?;
+    let migrated = db.migrate().await.context("không áp dụng được migration");
+    db.close().await;
+    migrated?;
+    println!(
+        "Đã khôi phục {} vào {database_url}. Khởi động lại máy chủ.",
+        file.display()
+    );
+    Ok(())
+}
+
 async fn serve(db: &Db, args: &ServeArgs) -> anyhow::Result<()> {
-    if users::count(db).await? == 0 {
+    if !users::any(db).await? {
         tracing::warn!(
             "Chưa có tài khoản nào. Tạo quản trị viên đầu tiên bằng lệnh: \
              chuyende user create --login admin --name \"Quản trị hệ thống\" --admin \

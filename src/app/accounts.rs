@@ -5,7 +5,7 @@ use chrono::{TimeDelta, Utc};
 
 pub use crate::db::login_failures;
 pub use crate::db::users::{
-    CreateError, NewUser, actor, add_review, create, credentials, get, list, password_hash,
+    CreateError, NewUser, actor, add_review, any, create, credentials, get, list, password_hash,
     remove_review, session_epoch, set_password_hash,
 };
 pub use crate::password::{hash, verify};

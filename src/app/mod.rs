@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod dashboard;
 pub mod members;
 pub mod notifications;
+pub mod org_move;
 pub mod orgs;
 pub mod papers;
 pub mod plans;

@@ -16,6 +16,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use super::{Db, corrupt, on_pool, placeholders};
 use crate::domain::org::{Org, OrgId, Year};
 use crate::domain::plan::{PlanId, TopicId};
+use crate::domain::text::search_pattern;
 
 pub use crate::domain::lifecycle::CellState;
 
@@ -179,24 +180,13 @@ fn dialect(db: &Db) -> Dialect {
 
 /// Conditions on a cell `o` (with its plan for the year `p`, LEFT JOINed) beyond the subtree:
 /// the name search and the mandated-topic filter. `None` when there are none.
-fn selection(dialect: Dialect, filter: &Filter, params: &mut Params) -> Option<String> {
+fn selection(filter: &Filter, params: &mut Params) -> Option<String> {
     let mut conditions = Vec::new();
     if !filter.search.is_empty() {
-        // Case-insensitive, on the name as stored (NFC, like the search text). Diacritics are
-        // NOT folded: "dinh an" does not find "Định An". SQLite's LOWER() folds ASCII only, so
-        // `LOWER(name) LIKE` would miss "Định" for "định"; there the search is a GLOB whose
-        // letters are classes of both cases ("[Đđ][iI]…"), which any SQLite matches.
-        // PostgreSQL folds every letter with LOWER() under a UTF-8 ctype (as deployed).
-        match dialect {
-            Dialect::Sqlite => {
-                let pattern = params.push(Param::Text(glob_pattern(&filter.search)));
-                conditions.push(format!("o.name GLOB {pattern}"));
-            }
-            Dialect::Postgres => {
-                let pattern = params.push(Param::Text(like_pattern(&filter.search)));
-                conditions.push(format!("LOWER(o.name) LIKE {pattern} ESCAPE '\\'"));
-            }
-        }
+        // On the stored search key (migration 0012), whatever the case and the diacritics:
+        // "dinh an" finds "Định An" on both databases, without a function call per row.
+        let pattern = params.push(Param::Text(search_pattern(&filter.search)));
+        conditions.push(format!("o.name_key LIKE {pattern} ESCAPE '\\'"));
     }
     if let Some(mandated) = filter.mandated {
         let topic = params.push(Param::Int(mandated.topic.get()));
@@ -207,49 +197,6 @@ fn selection(dialect: Dialect, filter: &Filter, params: &mut Params) -> Option<S
         ));
     }
     (!conditions.is_empty()).then(|| conditions.join(" AND "))
-}
-
-/// `%text%` in lower case, with LIKE's wildcards in the text escaped.
-fn like_pattern(search: &str) -> String {
-    let mut pattern = String::from("%");
-    for c in search.to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
-}
-
-/// `*text*` for SQLite's GLOB, each letter a class of its lower and upper case, GLOB's
-/// special characters made literal.
-fn glob_pattern(search: &str) -> String {
-    let mut pattern = String::from("*");
-    for c in search.chars() {
-        let lower = single(c.to_lowercase()).unwrap_or(c);
-        let upper = single(c.to_uppercase()).unwrap_or(c);
-        if lower != upper {
-            pattern.push('[');
-            pattern.push(lower);
-            pattern.push(upper);
-            pattern.push(']');
-        } else if matches!(c, '*' | '?' | '[') {
-            pattern.push('[');
-            pattern.push(c);
-            pattern.push(']');
-        } else {
-            pattern.push(c);
-        }
-    }
-    pattern.push('*');
-    pattern
-}
-
-/// The only char of a case mapping, if it maps to exactly one.
-fn single(mut chars: impl Iterator<Item = char>) -> Option<char> {
-    let first = chars.next()?;
-    chars.next().is_none().then_some(first)
 }
 
 /// `FROM … WHERE …` over the subtree's cells, each with its plan for the year (or none).
@@ -273,7 +220,7 @@ fn parse_state(code: &str) -> sqlx::Result<CellState> {
 pub async fn totals(db: &Db, committee: &Org, filter: &Filter) -> sqlx::Result<Totals> {
     let mut params = Params::default();
     let from = cells_from(committee, filter.year, &mut params);
-    let matching = match selection(dialect(db), filter, &mut params) {
+    let matching = match selection(filter, &mut params) {
         Some(condition) => format!("SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"),
         None => "COUNT(*)".into(),
     };
@@ -365,7 +312,7 @@ pub async fn rows(
            p.status, p.submitted_at {}",
         cells_from(committee, filter.year, &mut params)
     );
-    if let Some(condition) = selection(dialect, filter, &mut params) {
+    if let Some(condition) = selection(filter, &mut params) {
         page.push_str(&format!(" AND {condition}"));
     }
     match filter.state {
@@ -522,13 +469,6 @@ mod tests {
         }
         assert_eq!(CellState::parse("issued"), None);
         assert_eq!(CellState::None.label(), "Chưa có kế hoạch");
-    }
-
-    #[test]
-    fn search_patterns_match_both_cases_and_escape_wildcards() {
-        assert_eq!(glob_pattern("định 1"), "*[đĐ][ịỊ][nN][hH] 1*");
-        assert_eq!(glob_pattern("a*?[b]"), "*[aA][*][?][[][bB]]*");
-        assert_eq!(like_pattern("Mầm_50%"), "%mầm\\_50\\%%");
     }
 
     #[test]

@@ -5,6 +5,7 @@ use chrono::Utc;
 use super::{BeginWrite, Db, audit, corrupt, on_pool};
 use crate::domain::member::{CellRole, Member, MemberDraft, MemberId, Standing};
 use crate::domain::org::OrgId;
+use crate::domain::text::{search_key, search_pattern};
 use crate::domain::user::UserId;
 
 const SELECT: &str = "SELECT m.id, m.cell_id, m.full_name, m.standing, m.role, m.birth_year, \
@@ -58,6 +59,23 @@ pub async fn list(db: &Db, cell: OrgId) -> sqlx::Result<Vec<Member>> {
     rows.into_iter().map(Member::try_from).collect()
 }
 
+/// Members of a cell whose name contains `search`, whatever its case and diacritics ("nguyen
+/// thi ly" finds "Nguyễn Thị Ly"), in the order of [`list`].
+pub async fn search(db: &Db, cell: OrgId, search: &str) -> sqlx::Result<Vec<Member>> {
+    let sql = format!(
+        "{SELECT} WHERE m.cell_id = $1 AND m.name_key LIKE $2 ESCAPE '\\' \
+         ORDER BY m.active DESC, \
+         CASE m.role WHEN 'secretary' THEN 0 WHEN 'deputy_secretary' THEN 1 \
+           WHEN 'cell_committee_member' THEN 2 ELSE 3 END, m.full_name, m.id"
+    );
+    let rows: Vec<MemberRow> = on_pool!(db, pool => sqlx::query_as(&sql)
+        .bind(cell)
+        .bind(search_pattern(search))
+        .fetch_all(pool)
+        .await)?;
+    rows.into_iter().map(Member::try_from).collect()
+}
+
 pub async fn get(db: &Db, id: MemberId) -> sqlx::Result<Option<Member>> {
     let sql = format!("{SELECT} WHERE m.id = $1");
     let row: Option<MemberRow> =
@@ -69,8 +87,8 @@ macro_rules! insert_member {
     ($conn:expr, $cell:expr, $draft:expr, $user:expr, $now:expr) => {
         sqlx::query_scalar::<_, MemberId>(
             "INSERT INTO members (cell_id, full_name, standing, role, birth_year, phone, email, \
-               active, user_id, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8, $9, $9) RETURNING id",
+               active, user_id, created_at, updated_at, name_key) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8, $9, $9, $10) RETURNING id",
         )
         .bind($cell)
         .bind($draft.full_name.as_str())
@@ -81,6 +99,7 @@ macro_rules! insert_member {
         .bind($draft.email.as_ref().map(|e| e.as_str()))
         .bind($user)
         .bind($now)
+        .bind(search_key($draft.full_name.as_str()))
         .fetch_one($conn)
     };
 }
@@ -171,7 +190,7 @@ pub async fn update(
         let updated = sqlx::query(
             "UPDATE members SET full_name = $1, standing = $2, role = $3, birth_year = $4, \
                phone = $5, email = $6, active = $7, user_id = $8, updated_at = $9, \
-               version = version + 1 WHERE id = $10 AND version = $11",
+               version = version + 1, name_key = $12 WHERE id = $10 AND version = $11",
         )
         .bind(draft.full_name.as_str())
         .bind(draft.standing.as_str())
@@ -184,6 +203,7 @@ pub async fn update(
         .bind(Utc::now())
         .bind(id)
         .bind(change.version)
+        .bind(search_key(draft.full_name.as_str()))
         .execute(&mut *tx)
         .await?
         .rows_affected();

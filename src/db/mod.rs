@@ -4,15 +4,18 @@
 //! whichever pool is open through [`on_pool!`]; functions take and return domain types.
 
 pub mod audit;
+pub mod backup;
 pub mod calendar_tokens;
 pub mod dashboard;
 pub mod login_failures;
 pub mod members;
 pub mod notifications;
+pub mod org_move;
 pub mod orgs;
 pub mod papers;
 pub mod plans;
 pub mod review;
+pub mod search_keys;
 pub mod sessions;
 pub mod users;
 
@@ -150,6 +153,7 @@ impl Db {
             Db::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await?,
             Db::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
         }
+        search_keys::fill(self).await?;
         Ok(())
     }
 

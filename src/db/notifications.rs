@@ -302,9 +302,11 @@ struct Candidate {
 }
 
 /// Reminds the assignees (with an account, still in their cell) of every unfinished step coming
-/// due within `days` of `today` (see [`is_coming_due`]) who were not reminded of it yet, and
-/// records them as reminded in the same transaction: running it again, here or on another
-/// instance, reminds nobody twice. Returns how many reminders were created.
+/// due within `days` of `today` (see [`is_coming_due`]) who were not reminded of it for its
+/// present due date yet, and records them as reminded for that date in the same transaction:
+/// running it again, here or on another instance, reminds nobody twice of one date, and a step
+/// whose date moved after its reminder is reminded again for the new date. Returns how many
+/// reminders were created.
 pub async fn due_soon(db: &Db, today: NaiveDate, days: u32, email: bool) -> sqlx::Result<u64> {
     // A month step's first day is stored; its month may have begun up to 30 days ago.
     let from = today - TimeDelta::days(31);
@@ -323,7 +325,8 @@ pub async fn due_soon(db: &Db, today: NaiveDate, days: u32, email: bool) -> sqlx
                AND s.due_on >= $1 AND s.due_on <= $2 \
                AND m.active AND m.user_id IS NOT NULL \
                AND NOT EXISTS (SELECT 1 FROM due_reminders r \
-                               WHERE r.step_id = s.id AND r.member_id = m.id) \
+                               WHERE r.step_id = s.id AND r.member_id = m.id \
+                                 AND r.due_on = s.due_on AND r.due_exact = s.due_exact) \
              ORDER BY s.due_on, s.id, m.id",
         )
         .bind(from)
@@ -340,12 +343,20 @@ pub async fn due_soon(db: &Db, today: NaiveDate, days: u32, email: bool) -> sqlx
             if !is_coming_due(due, today, days) {
                 continue;
             }
+            // A reminder sent for another date is replaced: the step moved since.
             let recorded = sqlx::query(
-                "INSERT INTO due_reminders (step_id, member_id) VALUES ($1, $2) \
-                 ON CONFLICT DO NOTHING",
+                "INSERT INTO due_reminders (step_id, member_id, due_on, due_exact) \
+                 VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (step_id, member_id) DO UPDATE \
+                   SET due_on = excluded.due_on, due_exact = excluded.due_exact \
+                 WHERE due_reminders.due_on IS NULL OR due_reminders.due_exact IS NULL \
+                   OR due_reminders.due_on <> excluded.due_on \
+                   OR due_reminders.due_exact <> excluded.due_exact",
             )
             .bind(candidate.step_id)
             .bind(candidate.member_id)
+            .bind(candidate.due_on)
+            .bind(candidate.due_exact)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -370,6 +381,8 @@ pub struct OutgoingMail {
     pub recipient: String,
     pub subject: String,
     pub body: String,
+    /// The page its notification links to (a path of this site), if it has a notification.
+    pub link: Option<String>,
     /// Failed attempts so far.
     pub attempts: i32,
 }
@@ -386,9 +399,10 @@ pub async fn claim_due(
     on_pool!(db, pool => async {
         let mut tx = pool.begin_write().await?;
         let due: Vec<OutgoingMail> = sqlx::query_as(
-            "SELECT id, recipient, subject, body, attempts FROM email_outbox \
-             WHERE sent_at IS NULL AND attempts < $1 AND next_attempt_at <= $2 \
-             ORDER BY next_attempt_at, id LIMIT $3",
+            "SELECT e.id, e.recipient, e.subject, e.body, n.link, e.attempts \
+             FROM email_outbox e LEFT JOIN notifications n ON n.id = e.notification_id \
+             WHERE e.sent_at IS NULL AND e.attempts < $1 AND e.next_attempt_at <= $2 \
+             ORDER BY e.next_attempt_at, e.id LIMIT $3",
         )
         .bind(MAX_ATTEMPTS)
         .bind(now)

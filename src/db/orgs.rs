@@ -2,8 +2,9 @@
 
 use chrono::Utc;
 
-use super::{BeginWrite, Db, audit, corrupt, on_pool, placeholders};
+use super::{BeginWrite, Db, Tx, audit, corrupt, on_pool, on_tx, placeholders};
 use crate::domain::org::{Org, OrgDraft, OrgId, OrgKind, OrgPath, Year};
+use crate::domain::text::search_key;
 use crate::domain::user::UserId;
 
 const COLUMNS: &str =
@@ -66,6 +67,20 @@ pub async fn get(db: &Db, id: OrgId) -> sqlx::Result<Option<Org>> {
     let sql = format!("SELECT {COLUMNS} FROM orgs WHERE id = $1");
     let row: Option<OrgRow> =
         on_pool!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?;
+    row.map(Org::try_from).transpose()
+}
+
+/// The org as it is inside a transaction about to change the tree. On PostgreSQL the row is
+/// locked (`FOR UPDATE`) so that its path cannot change under the transaction; SQLite's write
+/// transaction holds the whole database already.
+pub async fn get_in(tx: &mut Tx, id: OrgId) -> sqlx::Result<Option<Org>> {
+    let lock = match tx {
+        Tx::Sqlite(_) => "",
+        Tx::Postgres(_) => " FOR UPDATE",
+    };
+    let sql = format!("SELECT {COLUMNS} FROM orgs WHERE id = $1{lock}");
+    let row: Option<OrgRow> =
+        on_tx!(tx, conn => sqlx::query_as(&sql).bind(id).fetch_optional(conn).await)?;
     row.map(Org::try_from).transpose()
 }
 
@@ -145,12 +160,24 @@ pub async fn create(
     by: Option<UserId>,
 ) -> sqlx::Result<OrgId> {
     let now = Utc::now();
+    // The parent's path as it is now, read in the transaction (locked against a concurrent
+    // move on PostgreSQL): the unit may have moved since the page was drawn.
+    let parent_path = match db {
+        Db::Sqlite(_) => "SELECT path FROM orgs WHERE id = $1",
+        Db::Postgres(_) => "SELECT path FROM orgs WHERE id = $1 FOR SHARE",
+    };
     on_pool!(db, pool => async {
         let mut tx = pool.begin_write().await?;
+        let parent_path: Option<String> = match parent {
+            Some(parent) => Some(
+                sqlx::query_scalar(parent_path).bind(parent.id).fetch_one(&mut *tx).await?,
+            ),
+            None => None,
+        };
         let (id,): (OrgId,) = sqlx::query_as(
             "INSERT INTO orgs (parent_id, kind, name, superior_name, abbreviation, place_name, \
-               term_start, path, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $8) RETURNING id",
+               term_start, path, created_at, updated_at, name_key) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $8, $9) RETURNING id",
         )
         .bind(parent.map(|p| p.id))
         .bind(draft.kind.as_str())
@@ -160,10 +187,11 @@ pub async fn create(
         .bind(draft.place_name.as_str())
         .bind(draft.term_start.get())
         .bind(now)
+        .bind(search_key(draft.name.as_str()))
         .fetch_one(&mut *tx)
         .await?;
-        let path = match parent {
-            Some(parent) => parent.path.child(id),
+        let path = match parent_path {
+            Some(parent_path) => OrgPath::from_stored(parent_path).child(id),
             None => OrgPath::root(id),
         };
         sqlx::query("UPDATE orgs SET path = $1 WHERE id = $2")
@@ -191,7 +219,7 @@ pub async fn update(
         let mut tx = pool.begin_write().await?;
         let updated = sqlx::query(
             "UPDATE orgs SET name = $1, superior_name = $2, abbreviation = $3, place_name = $4, \
-               term_start = $5, updated_at = $6, version = version + 1 \
+               term_start = $5, updated_at = $6, version = version + 1, name_key = $9 \
              WHERE id = $7 AND version = $8",
         )
         .bind(draft.name.as_str())
@@ -202,6 +230,7 @@ pub async fn update(
         .bind(Utc::now())
         .bind(id)
         .bind(version)
+        .bind(search_key(draft.name.as_str()))
         .execute(&mut *tx)
         .await?
         .rows_affected();

@@ -6,6 +6,7 @@ use super::{BeginWrite, Db, audit, on_pool};
 use crate::domain::access::{Actor, Membership, Reviewership};
 use crate::domain::member::{CellRole, MemberId};
 use crate::domain::org::{OrgId, OrgPath};
+use crate::domain::text::{search_key, search_pattern};
 use crate::domain::user::{Login, User, UserId};
 
 #[derive(sqlx::FromRow)]
@@ -46,14 +47,15 @@ pub async fn create(db: &Db, new: &NewUser<'_>, by: Option<UserId>) -> Result<Us
     let result: sqlx::Result<UserId> = on_pool!(db, pool => async {
         let mut tx = pool.begin_write().await?;
         let (id,): (UserId,) = sqlx::query_as(
-            "INSERT INTO users (login, full_name, password_hash, is_admin, created_at) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO users (login, full_name, password_hash, is_admin, created_at, name_key) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(new.login.as_str())
         .bind(new.full_name)
         .bind(new.password_hash)
         .bind(new.is_admin)
         .bind(Utc::now())
+        .bind(search_key(new.full_name))
         .fetch_one(&mut *tx)
         .await?;
         let detail = format!("Tạo tài khoản {}", new.login.as_str());
@@ -68,6 +70,14 @@ pub async fn create(db: &Db, new: &NewUser<'_>, by: Option<UserId>) -> Result<Us
             CreateError::Sqlx(e)
         }
     })
+}
+
+/// Whether any account exists (one index probe, unlike [`count`]): the login page asks on
+/// every view.
+pub async fn any(db: &Db) -> sqlx::Result<bool> {
+    on_pool!(db, pool => sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users)")
+        .fetch_one(pool)
+        .await)
 }
 
 pub async fn count(db: &Db) -> sqlx::Result<i64> {
@@ -109,12 +119,14 @@ pub async fn find_by_login(db: &Db, login: &str) -> sqlx::Result<Option<User>> {
     Ok(row.map(User::from))
 }
 
-/// Accounts ordered by login, optionally only those whose login or name contains `search`.
+/// Accounts ordered by login, optionally only those whose login or name contains `search`,
+/// whatever its case and diacritics ("nguyen thi ly" finds "Nguyễn Thị Ly").
 pub async fn list(db: &Db, search: &str, limit: i64) -> sqlx::Result<Vec<User>> {
-    let pattern = format!("%{}%", search.to_lowercase());
+    let pattern = search_pattern(search);
     let rows: Vec<UserRow> = on_pool!(db, pool => sqlx::query_as(
         "SELECT id, login, full_name, is_admin FROM users \
-         WHERE login LIKE $1 OR LOWER(full_name) LIKE $1 ORDER BY login LIMIT $2",
+         WHERE login LIKE $1 ESCAPE '\\' OR name_key LIKE $1 ESCAPE '\\' \
+         ORDER BY login LIMIT $2",
     )
     .bind(&pattern)
     .bind(limit)

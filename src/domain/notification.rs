@@ -238,13 +238,52 @@ impl Notice {
         format!("[Sinh hoạt chuyên đề] {}", self.kind.label())
     }
 
-    /// The plain-text body of its e-mail copy.
+    /// What its e-mail copy says, as queued in the outbox; the link is added when it is sent
+    /// ([`email_text`]), made absolute with the deployment's public address.
     pub fn email_body(&self) -> String {
-        format!(
-            "{}\n\nĐồng chí đăng nhập ứng dụng Sinh hoạt chuyên đề, mục “Thông báo”, để xem chi \
-             tiết (trang {}).\n\nThư này được gửi tự động; vui lòng không trả lời.\n",
-            self.message, self.link
-        )
+        self.message.clone()
+    }
+}
+
+/// The whole text of an e-mail: what it says (its queued body) and the absolute address of
+/// the page concerned.
+pub fn email_text(body: &str, url: &str) -> String {
+    format!("{body}\n\nXem chi tiết: {url}\n\nThư này được gửi tự động; vui lòng không trả lời.\n")
+}
+
+/// The address at which people reach the app (`--public-url`, e.g.
+/// `https://chuyende.example.vn`): e-mails carry links, and a page path alone is no link in a
+/// mail reader. Kept without a trailing slash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicUrl(String);
+
+impl PublicUrl {
+    /// An `http://` or `https://` address with a host, without query, fragment, credentials,
+    /// whitespace or control characters.
+    pub fn parse(input: &str) -> Option<Self> {
+        let text = input.trim().trim_end_matches('/');
+        let rest = text
+            .strip_prefix("https://")
+            .or_else(|| text.strip_prefix("http://"))?;
+        let host = rest.split('/').next().unwrap_or_default();
+        let clean = !text.contains(|c: char| {
+            c.is_whitespace() || c.is_control() || matches!(c, '?' | '#' | '@' | '\\')
+        });
+        (clean && !host.is_empty() && !host.starts_with(':')).then(|| Self(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The absolute address of a page of the app (`link` is a path of this site, as every
+    /// notification's is); anything else links the home page.
+    pub fn link(&self, link: &str) -> String {
+        if is_local_link(link) {
+            format!("{}{link}", self.0)
+        } else {
+            format!("{}/", self.0)
+        }
     }
 }
 
@@ -326,6 +365,37 @@ mod tests {
         assert!(notice.message.contains("năm 2024"));
         assert!(notice.subject().contains("Kế hoạch chờ xem xét"));
         assert!(notice.email_body().starts_with(&notice.message));
+    }
+
+    #[test]
+    fn email_links_are_absolute_on_the_public_address() {
+        let public = PublicUrl::parse(" https://chuyende.example.vn/ ").unwrap();
+        assert_eq!(public.as_str(), "https://chuyende.example.vn");
+        assert_eq!(
+            public.link("/plans/7"),
+            "https://chuyende.example.vn/plans/7"
+        );
+        assert_eq!(
+            public.link("//evil.example"),
+            "https://chuyende.example.vn/"
+        );
+        assert!(PublicUrl::parse("http://127.0.0.1:3000").is_some());
+        for bad in [
+            "",
+            "chuyende.example.vn",
+            "ftp://x",
+            "https://",
+            "https://a b",
+            "https://u@evil",
+            "https://x/?q",
+            "https://:80",
+        ] {
+            assert_eq!(PublicUrl::parse(bad), None, "{bad}");
+        }
+        let text = email_text("Kế hoạch đã được duyệt.", &public.link("/plans/7"));
+        assert!(text.starts_with(
+            "Kế hoạch đã được duyệt.\n\nXem chi tiết: https://chuyende.example.vn/plans/7\n"
+        ));
     }
 
     #[test]

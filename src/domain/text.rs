@@ -24,6 +24,9 @@ pub mod limit {
     pub const PARAGRAPH: usize = 10_000;
     /// A text area of several paragraphs (a section of the plan), as typed.
     pub const SECTION: usize = 20_000;
+    /// A name as stored for search ([`super::search_key`]): folding can lengthen a name (a
+    /// Hangul syllable decomposes into up to three letters), never past three times.
+    pub const FOLDED_NAME: usize = 3 * NAME;
 }
 
 /// Makes text as it arrives from outside (a form, a query string, a file) what both databases
@@ -184,6 +187,33 @@ pub fn fold(input: &str) -> String {
         .collect()
 }
 
+/// A name as it is stored beside itself for searching, and a search as it is matched against
+/// that: [`fold`]ed ("Định An" and "dinh an" both become "dinh an"), runs of whitespace made one
+/// space, and bounded by [`limit::FOLDED_NAME`] so the databases' length check always holds.
+pub fn search_key(input: &str) -> String {
+    fold(input)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(limit::FOLDED_NAME)
+        .collect()
+}
+
+/// `%key%` for a `LIKE … ESCAPE '\\'` on a column of [`search_key`]s: the search folded the
+/// same way, LIKE's wildcards in it made literal.
+pub fn search_pattern(search: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in search_key(search).chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,5 +272,17 @@ mod tests {
     fn fold_removes_diacritics() {
         assert_eq!(fold("Họ và tên"), "ho va ten");
         assert_eq!(fold("ĐẢNG ỦY"), "dang uy");
+    }
+
+    #[test]
+    fn search_keys_ignore_marks_case_and_spacing() {
+        assert_eq!(search_key("Chi bộ  Định An"), "chi bo dinh an");
+        assert_eq!(search_key("Nguyễn Thị Lý"), search_key("nguyen thi ly"));
+        assert_eq!(search_key("Trường Tiểu học"), "truong tieu hoc");
+        // Typed with combining marks: the same key.
+        assert_eq!(search_key("Đi\u{323}nh"), "dinh");
+        assert_eq!(search_pattern("50%_a\\"), "%50\\%\\_a\\\\%");
+        let hangul = "\u{d55c}".repeat(limit::NAME);
+        assert_eq!(search_key(&hangul).chars().count(), limit::FOLDED_NAME);
     }
 }

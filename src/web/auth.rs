@@ -187,6 +187,8 @@ struct LoginPage {
     login: String,
     next: String,
     error: Option<String>,
+    /// No account exists yet: the page says how to create the first administrator.
+    first_run: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -203,6 +205,7 @@ fn safe_next(next: &str) -> &str {
 }
 
 pub async fn login_page(
+    State(state): State<AppState>,
     session: Session,
     Query(query): Query<NextQuery>,
 ) -> Result<Response, AppError> {
@@ -214,6 +217,7 @@ pub async fn login_page(
         login: String::new(),
         next: query.next,
         error: None,
+        first_run: !users::any(&state.db).await?,
     };
     Ok(Html(page.render()?).into_response())
 }
@@ -245,6 +249,7 @@ pub async fn login(
             login: login.clone(),
             next: form.next.clone(),
             error: Some(message.to_owned()),
+            first_run: false,
         };
         Ok((status, Html(page.render()?)).into_response())
     };

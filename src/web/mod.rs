@@ -18,6 +18,7 @@ mod health;
 mod home;
 mod members;
 mod notifications;
+mod org_move;
 mod orgs;
 mod page;
 mod papers;
@@ -74,6 +75,7 @@ fn routes() -> routes::Routes {
         .merge(work::routes())
         .merge(calendar::routes())
         .merge(orgs::routes())
+        .merge(org_move::routes())
         .merge(members::routes())
         .merge(plans::routes())
         .merge(review::routes())

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::AppError;
 use super::auth::Auth;
-use super::extract::{Form, Path};
+use super::extract::{Form, Path, Query};
 use super::form::{FieldErrors, rejected, render};
 use super::page::Page;
 use super::scope::{org_page, readable_org};
@@ -45,17 +45,30 @@ struct ShowPage {
     can_edit: bool,
     can_add_child: bool,
     can_manage_members: bool,
+    can_move: bool,
+    /// The search in the cell's members, as typed.
+    q: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct MemberSearch {
+    #[serde(default)]
+    q: String,
 }
 
 pub async fn show(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<OrgId>,
+    Query(search): Query<MemberSearch>,
 ) -> Result<Response, AppError> {
     let org = readable_org(&state, &auth, id).await?;
+    // A search is not stored: a longer one is cut to the longest name, not refused.
+    let q: String = search.q.trim().chars().take(limit::NAME).collect();
     let (children, members) = match org.kind {
         OrgKind::Committee => (orgs::children(&state.db, id).await?, Vec::new()),
-        OrgKind::Cell => (Vec::new(), app::members::list(&state.db, id).await?),
+        OrgKind::Cell if q.is_empty() => (Vec::new(), app::members::list(&state.db, id).await?),
+        OrgKind::Cell => (Vec::new(), app::members::search(&state.db, id, &q).await?),
     };
     let can_edit = auth.actor.can_edit_org(&org);
     let can_manage_members = auth.actor.can_manage_members(&org);
@@ -76,6 +89,8 @@ pub async fn show(
         plans,
         directives,
         can_add_child: auth.actor.can_add_org_under(&org),
+        can_move: auth.actor.is_admin(),
+        q: search.q,
         can_edit,
         can_manage_members,
         children,

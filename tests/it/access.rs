@@ -289,6 +289,11 @@ both! {
             post("/orgs/{id}/edit", format!("/orgs/{cell_a}/edit"), &bad_org, committee_staff, cell_a_readers),
             get("/orgs/{id}/edit", format!("/orgs/{committee}/edit"), admin, committee_staff),
             post("/orgs/{id}/edit", format!("/orgs/{committee}/edit"), &bad_org, admin, committee_staff),
+            // Moving a unit is the administrators' alone, even for the staff above it.
+            get("/orgs/{id}/move", format!("/orgs/{cell_a}/move"), admin, cell_a_readers),
+            post("/orgs/{id}/move", format!("/orgs/{cell_a}/move"), &[("parent", "không phải số")], admin, cell_a_readers),
+            get("/orgs/{id}/move", format!("/orgs/{committee}/move"), admin, committee_staff),
+            post("/orgs/{id}/move", format!("/orgs/{committee}/move"), &[("parent", "")], admin, committee_staff),
             get("/orgs/{id}/children/new", format!("/orgs/{committee}/children/new"), committee_staff, committee_staff),
             post("/orgs/{id}/children/new", format!("/orgs/{committee}/children/new"), &bad_org, committee_staff, committee_staff),
             get("/orgs/{id}/members/new", format!("/orgs/{cell_a}/members/new"), cell_a_managers, cell_a_readers),

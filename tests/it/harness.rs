@@ -144,6 +144,22 @@ impl FreshDb {
     }
 }
 
+/// Serves the app on `db` on a free port of this machine; answers its base address.
+pub async fn serve(db: &Db, settings: Settings) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let app = chuyende::app(AppState::new(db.clone(), settings));
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    format!("http://{address}")
+}
+
 impl TestApp {
     pub async fn start(backend: Backend) -> Self {
         Self::start_with(backend, Settings::default()).await
@@ -154,20 +170,8 @@ impl TestApp {
         let db = Db::connect(&database_url).await.expect("connect");
         db.migrate().await.expect("migrate");
         let demo = demo::load(&db).await.expect("demo data");
-
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = listener.local_addr().unwrap();
-        let app = chuyende::app(AppState::new(db.clone(), settings));
-        tokio::spawn(async move {
-            axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .unwrap();
-        });
         TestApp {
-            base: format!("http://{address}"),
+            base: serve(&db, settings).await,
             db,
             demo,
             database_url,

@@ -18,6 +18,7 @@ mod hostile;
 mod members;
 mod migrations;
 mod notifications;
+mod operation;
 mod orgs;
 mod pages;
 mod papers;

@@ -354,6 +354,7 @@ both! {
         let mailer = Mailer::new(&MailSettings {
             smtp_url: "smtp://127.0.0.1:1".into(),
             from: "Sinh hoạt chuyên đề <noreply@example.vn>".into(),
+            public_url: "https://chuyende.example.vn".into(),
         })
         .unwrap();
         let pass = mailer.send_due(&app.db).await.unwrap();
@@ -380,6 +381,7 @@ both! {
         let mailer = Mailer::new(&MailSettings {
             smtp_url: url,
             from: "Sinh hoạt chuyên đề <noreply@example.vn>".into(),
+            public_url: "https://chuyende.example.vn/".into(),
         })
         .unwrap();
         let pass = mailer.send_due(&app.db).await.unwrap();
@@ -393,6 +395,10 @@ both! {
         assert!(transcript.contains("RCPT TO:<bithu@example.vn>"), "{transcript}");
         assert!(transcript.contains("From: =?utf-8?") || transcript.contains("noreply@example.vn"), "{transcript}");
         assert!(transcript.contains("Subject:"), "{transcript}");
+        // The link in the e-mail is absolute, on the public address.
+        let text = message_text(&received.lock().unwrap());
+        assert!(text.starts_with(&notice.message), "{text}");
+        assert!(text.contains(&format!("Xem chi tiết: https://chuyende.example.vn/plans/{plan}\n")), "{text}");
     }
 }
 
@@ -406,6 +412,8 @@ fn mail_is_off_by_default_and_its_password_stays_out_of_logs() {
         "smtps://thu:bi-mat@mail.example.vn",
         "--mail-from",
         "noreply@example.vn",
+        "--public-url",
+        "https://chuyende.example.vn",
     ])
     .unwrap();
     let settings = chuyende::Settings::from(&cli.serve);
@@ -418,8 +426,75 @@ fn mail_is_off_by_default_and_its_password_stays_out_of_logs() {
     let bad_sender = MailSettings {
         smtp_url: "smtp://127.0.0.1:25".into(),
         from: "".into(),
+        public_url: "https://chuyende.example.vn".into(),
     };
     assert!(Mailer::new(&bad_sender).is_err());
+}
+
+#[test]
+fn mail_needs_the_public_address_for_its_links() {
+    use clap::Parser;
+    let args = |extra: &[&str]| {
+        let mut all = vec![
+            "chuyende",
+            "--smtp-url",
+            "smtp://127.0.0.1:25",
+            "--mail-from",
+            "noreply@example.vn",
+        ];
+        all.extend_from_slice(extra);
+        chuyende::Settings::from(&Cli::try_parse_from(all).unwrap().serve)
+            .mail
+            .unwrap()
+    };
+    // Without --public-url, e-mail refuses to start, saying what is missing.
+    let error = Mailer::new(&args(&[])).err().expect("refused").to_string();
+    assert!(
+        error.contains("--public-url") && error.contains("CHUYENDE_PUBLIC_URL"),
+        "{error}"
+    );
+    for bad in [
+        "chuyende.example.vn",
+        "ftp://chuyende.example.vn",
+        "https://",
+    ] {
+        assert!(Mailer::new(&args(&["--public-url", bad])).is_err(), "{bad}");
+    }
+    assert!(Mailer::new(&args(&["--public-url", "https://chuyende.example.vn"])).is_ok());
+}
+
+/// The text of the last message a fake server received: its body after the headers, decoded
+/// from base64 when it was sent so.
+fn message_text(lines: &[String]) -> String {
+    let start = lines
+        .iter()
+        .rposition(|l| l.eq_ignore_ascii_case("DATA"))
+        .expect("a message")
+        + 1;
+    let data = &lines[start..];
+    let end = data.iter().position(|l| l == ".").unwrap_or(data.len());
+    let blank = data.iter().position(String::is_empty).expect("headers end");
+    let base64 = data[..blank].iter().any(|h| {
+        h.to_ascii_lowercase()
+            .contains("content-transfer-encoding: base64")
+    });
+    let body: Vec<&str> = data[blank + 1..end].iter().map(String::as_str).collect();
+    if !base64 {
+        return body.join("\n");
+    }
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let (mut bytes, mut buffer, mut bits) = (Vec::new(), 0u32, 0);
+    for c in body.concat().bytes().filter(|c| *c != b'=') {
+        let value = ALPHABET.iter().position(|a| *a == c).expect("base64") as u32;
+        buffer = (buffer << 6) | value;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            bytes.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    String::from_utf8(bytes).unwrap().replace("\r\n", "\n")
 }
 
 /// A minimal SMTP server for tests: accepts every message and keeps what it was told.
