@@ -21,5 +21,6 @@ mod orgs;
 mod plans;
 mod review;
 mod sessions;
+mod speed;
 mod states;
 mod typesetting;
