@@ -7,7 +7,8 @@
 //! executed), attributed to the request whose span they ran in: the test sends its own
 //! `x-request-id`, which the app's request span records. The session store's housekeeping
 //! (reading and saving the signed-in session, whatever store keeps it) is not the page's
-//! work and is left out, as are BEGIN/COMMIT (which SQLite's driver does not log).
+//! work and is left out, as are BEGIN/COMMIT (which SQLite's driver does not log) and the
+//! settings a newly opened connection runs.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
@@ -32,6 +33,9 @@ const SESSION_STORE_TABLES: &[&str] = &["sessions"];
 
 /// Statements run per request id.
 static STATEMENTS: Mutex<Option<HashMap<String, Vec<String>>>> = Mutex::new(None);
+
+/// What the request ids of counted requests start with.
+const PREFIX: &str = "budget-";
 
 struct RequestId(String);
 
@@ -63,7 +67,9 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Counter {
         }
         let mut fields = Fields::default();
         attrs.record(&mut fields);
-        if let (Some(span), Some(request)) = (ctx.span(id), fields.0.remove("id")) {
+        // Only this module's requests: other tests' pages are not kept.
+        let request = fields.0.remove("id").filter(|id| id.starts_with(PREFIX));
+        if let (Some(span), Some(request)) = (ctx.span(id), request) {
             span.extensions_mut().insert(RequestId(request));
         }
     }
@@ -117,11 +123,21 @@ fn is_session_store(statement: &str) -> bool {
         })
 }
 
-fn is_transaction_control(statement: &str) -> bool {
+/// Transactions' BEGIN/COMMIT, and the settings the pool runs on a connection it opens
+/// (`PRAGMA …` on SQLite) whichever request happens to need it.
+fn is_housekeeping(statement: &str) -> bool {
     let first = statement.split_whitespace().next().unwrap_or("");
-    ["BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"]
-        .iter()
-        .any(|word| first.eq_ignore_ascii_case(word))
+    [
+        "BEGIN",
+        "COMMIT",
+        "ROLLBACK",
+        "SAVEPOINT",
+        "RELEASE",
+        "PRAGMA",
+        "SET",
+    ]
+    .iter()
+    .any(|word| first.eq_ignore_ascii_case(word))
 }
 
 /// The page's own statements, counted for one GET of `path`.
@@ -129,7 +145,7 @@ async fn statements_of(browser: &Browser, path: &str) -> Vec<String> {
     install_counter();
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let request = format!(
-        "budget-{}-{}",
+        "{PREFIX}{}-{}",
         std::process::id(),
         NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     );
@@ -143,8 +159,25 @@ async fn statements_of(browser: &Browser, path: &str) -> Vec<String> {
     assert_eq!(response.status(), reqwest::StatusCode::OK, "GET {path}");
     response.bytes().await.unwrap();
     // SQLite's driver logs a statement on its worker thread as it finishes, which may be a
-    // moment after the rows reached the handler.
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // moment after the rows reached the handler: wait until the count stays put.
+    let counted = || {
+        STATEMENTS
+            .lock()
+            .unwrap()
+            .as_ref()
+            .and_then(|m| m.get(&request).map(Vec::len))
+            .unwrap_or(0)
+    };
+    let (mut last, mut steady) = (counted(), 0);
+    for _ in 0..100 {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let now = counted();
+        steady = if now == last { steady + 1 } else { 0 };
+        last = now;
+        if steady == 4 {
+            break;
+        }
+    }
     let all = STATEMENTS
         .lock()
         .unwrap()
@@ -153,7 +186,7 @@ async fn statements_of(browser: &Browser, path: &str) -> Vec<String> {
         .unwrap_or_default();
     let own: Vec<String> = all
         .into_iter()
-        .filter(|s| !is_session_store(s) && !is_transaction_control(s))
+        .filter(|s| !is_session_store(s) && !is_housekeeping(s))
         .collect();
     assert!(
         !own.is_empty(),
@@ -250,5 +283,62 @@ both! {
             .contains(&format!("/plans/{plan}?history={}&#38;revisions=1#history", last - 1));
         // Nonsense page numbers give the first page.
         browser.get(&format!("/plans/{plan}?history=-4&revisions=x")).await.ok().contains("Trang 1/");
+    }
+}
+
+both! {
+    async fn pages_are_gzipped_when_asked_and_static_files_cached_for_good(app: TestApp) {
+        let plan = this_years_plan(&app).await;
+        let browser = app.login("bithu").await;
+        let url = format!("{}/plans/{plan}", app.base);
+
+        let plain = browser.http.get(&url).send().await.unwrap();
+        assert!(plain.headers().get("content-encoding").is_none(), "not asked, not compressed");
+        let plain = plain.bytes().await.unwrap();
+        let gzipped = browser.http.get(&url).header("accept-encoding", "gzip").send().await.unwrap();
+        assert_eq!(gzipped.headers()["content-encoding"], "gzip");
+        assert!(gzipped.headers()["vary"].to_str().unwrap().contains("accept-encoding"));
+        assert!(gzipped.headers().contains_key("content-security-policy"), "still the security headers");
+        assert_eq!(gzipped.headers()["cache-control"], "no-store");
+        let gzipped = gzipped.bytes().await.unwrap();
+        assert_eq!(&gzipped[..2], &[0x1f, 0x8b], "a gzip stream");
+        assert!(gzipped.len() * 3 < plain.len(), "{} bytes gzipped, {} plain", gzipped.len(), plain.len());
+
+        // A DOCX is a zip already: sent as it is.
+        let docx = browser
+            .http
+            .get(format!("{url}/document.docx"))
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(docx.status(), reqwest::StatusCode::OK);
+        assert!(docx.headers().get("content-encoding").is_none());
+
+        // The page links the stylesheet under its content's version, kept for a year.
+        let page = String::from_utf8(plain.to_vec()).unwrap();
+        let start = page.find("/static/app.css?v=").expect("versioned stylesheet link");
+        let href = &page[start..start + page[start..].find('"').unwrap()];
+        let css = browser.http.get(format!("{}{href}", app.base)).send().await.unwrap();
+        assert_eq!(css.status(), reqwest::StatusCode::OK);
+        assert_eq!(css.headers()["cache-control"], "public, max-age=31536000, immutable");
+        let etag = css.headers()["etag"].to_str().unwrap().to_owned();
+        assert!(css.text().await.unwrap().contains("body"));
+        // Asked again with the copy's tag: nothing to send.
+        let again = browser
+            .http
+            .get(format!("{}{href}", app.base))
+            .header("if-none-match", &etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), reqwest::StatusCode::NOT_MODIFIED);
+        assert!(again.bytes().await.unwrap().is_empty());
+        // Under a plain or stale URL, an hour, with the same tag.
+        for stale in ["/static/app.css", "/static/app.css?v=0"] {
+            let css = browser.http.get(format!("{}{stale}", app.base)).send().await.unwrap();
+            assert_eq!(css.headers()["cache-control"], "public, max-age=3600", "{stale}");
+            assert_eq!(css.headers()["etag"].to_str().unwrap(), etag);
+        }
     }
 }
