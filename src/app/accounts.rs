@@ -5,8 +5,8 @@ use chrono::{TimeDelta, Utc};
 
 pub use crate::db::login_failures;
 pub use crate::db::users::{
-    CreateError, NewUser, actor, add_review, any, create, credentials, get, list, password_hash,
-    remove_review, session_epoch, set_password_hash,
+    CreateError, NewUser, SignedIn, actor, add_review, any, create, credentials, get, list,
+    password_hash, remove_review, session_epoch, set_password_hash, signed_in,
 };
 pub use crate::password::{hash, verify};
 

@@ -18,8 +18,8 @@ use crate::domain::plan_edit::{Assigned, Change, Edit, new_tasks};
 use crate::domain::user::UserId;
 
 pub use crate::db::plans::{
-    Summary, WorkRow, get, history, is_taken_in, list_for_org, mark_step, step_owner, topic_plan,
-    work_of,
+    Placed, Record, Summary, Window, WorkRow, get, get_placed, history, is_taken_in, list_for_org,
+    mark_step, record, step_owner, topic_plan, work_of,
 };
 
 /// Why a save did not happen; the user's input is kept and they may try again.
@@ -303,6 +303,11 @@ pub async fn findings(ctx: Ctx<'_>, plan: &Plan, org: &Org) -> Result<Vec<Findin
     Ok(plan_check::check(plan, taken, !org.is_cell()))
 }
 
+/// [`findings`] of a plan read with its number check ([`get_placed`]): no further query.
+pub fn findings_of(placed: &Placed) -> Vec<Finding> {
+    plan_check::check(&placed.plan, placed.number_taken, !placed.org.is_cell())
+}
+
 /// Whether another plan of `org` in `plan`'s term already carries `number`.
 pub async fn number_taken(
     ctx: Ctx<'_>,
@@ -324,26 +329,19 @@ pub async fn blocking(ctx: Ctx<'_>, plan: &Plan, org: &Org) -> Result<Vec<Findin
 }
 
 /// The topics the committees above `cell` mandate for `plan`'s year, with whether the plan has
-/// each already: two queries, whatever the number of directives.
+/// each already: one query, whatever the number of directives.
 pub async fn mandated_for(ctx: Ctx<'_>, plan: &Plan, cell: &Org) -> Result<Vec<Mandated>> {
-    let directives = review::directives_above(ctx.db, cell, Some(plan.year.get())).await?;
-    let ids: Vec<PlanId> = directives.iter().map(|d| d.id).collect();
-    let topics = plans::directive_topics(ctx.db, &ids).await?;
-    let mut list = Vec::with_capacity(topics.len());
-    for (directive_id, topic) in topics {
-        let directive = directives
-            .iter()
-            .find(|d| d.id == directive_id)
-            .ok_or(Error::Invariant("a topic of an unlisted directive"))?;
-        list.push(Mandated {
+    Ok(plans::mandated_above(ctx.db, cell, plan.year)
+        .await?
+        .into_iter()
+        .map(|(directive, topic)| Mandated {
             directive: directive.id,
-            directive_number: directive.number.clone(),
-            committee: directive.committee.clone(),
+            directive_number: directive.number,
+            committee: directive.committee,
             included: mandate::includes(plan, &topic),
             topic,
-        });
-    }
-    Ok(list)
+        })
+        .collect())
 }
 
 /// What pulling mandated topics did.

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod backup;
 pub mod calendar_tokens;
 pub mod dashboard;
+mod json;
 pub mod login_failures;
 pub mod members;
 pub mod notifications;

@@ -41,6 +41,41 @@ impl TryFrom<OrgRow> for Org {
     }
 }
 
+/// The columns of an org `o` read beside another table's (a plan's page reads the plan and its
+/// org together), each prefixed `org_`; the id is the other table's `org_id`.
+pub(super) const PREFIXED_COLUMNS: &str = "o.parent_id AS org_parent_id, o.kind AS org_kind, \
+     o.name AS org_name, o.superior_name AS org_superior_name, \
+     o.abbreviation AS org_abbreviation, o.place_name AS org_place_name, \
+     o.term_start AS org_term_start, o.path AS org_path";
+
+#[derive(sqlx::FromRow)]
+pub(super) struct PrefixedRow {
+    org_parent_id: Option<OrgId>,
+    org_kind: String,
+    org_name: String,
+    org_superior_name: String,
+    org_abbreviation: String,
+    org_place_name: String,
+    org_term_start: i32,
+    org_path: String,
+}
+
+impl PrefixedRow {
+    pub(super) fn into_org(self, id: OrgId) -> sqlx::Result<Org> {
+        Org::try_from(OrgRow {
+            id,
+            parent_id: self.org_parent_id,
+            kind: self.org_kind,
+            name: self.org_name,
+            superior_name: self.org_superior_name,
+            abbreviation: self.org_abbreviation,
+            place_name: self.org_place_name,
+            term_start: self.org_term_start,
+            path: self.org_path,
+        })
+    }
+}
+
 /// An org with its version, for the edit form.
 #[derive(sqlx::FromRow)]
 struct VersionedRow {

@@ -162,17 +162,17 @@ pub async fn deeds(tx: &mut Tx, plan: PlanId) -> sqlx::Result<Vec<(UserId, Deed)
 }
 
 #[derive(sqlx::FromRow)]
-struct EventRow {
-    at: DateTime<Utc>,
-    user_name: Option<String>,
-    action: String,
-    comment: String,
-    revision_number: Option<i32>,
-    meeting_on: Option<NaiveDate>,
-    present: Option<i32>,
-    total: Option<i32>,
-    votes_for: Option<i32>,
-    votes_against: Option<i32>,
+pub(super) struct EventRow {
+    pub(super) at: DateTime<Utc>,
+    pub(super) user_name: Option<String>,
+    pub(super) action: String,
+    pub(super) comment: String,
+    pub(super) revision_number: Option<i32>,
+    pub(super) meeting_on: Option<NaiveDate>,
+    pub(super) present: Option<i32>,
+    pub(super) total: Option<i32>,
+    pub(super) votes_for: Option<i32>,
+    pub(super) votes_against: Option<i32>,
 }
 
 impl TryFrom<EventRow> for Event {

@@ -2,6 +2,9 @@
 
 use chrono::Utc;
 
+use std::sync::LazyLock;
+
+use super::json::{self, JsonSql};
 use super::{BeginWrite, Db, audit, on_pool};
 use crate::domain::access::{Actor, Membership, Reviewership};
 use crate::domain::member::{CellRole, MemberId};
@@ -218,46 +221,98 @@ pub async fn remove_review(
     }.await)
 }
 
+/// A signed-in request's account: who, with every role they hold, the account's session epoch
+/// (a session stamped with another has ended) and the unread notifications in the navigation.
+pub struct SignedIn {
+    pub actor: Actor,
+    pub session_epoch: i64,
+    pub unread: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct SignedInRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    session_epoch: i64,
+    unread: i64,
+    reviews: Option<String>,
+    memberships: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct ReviewItem {
+    id: OrgId,
+    name: String,
+    path: String,
+}
+
+#[derive(serde::Deserialize)]
+struct MembershipItem {
+    member_id: MemberId,
+    cell_id: OrgId,
+    name: String,
+    path: String,
+    role: String,
+}
+
+/// The account and its roles as JSON arrays (see [`super::json`]), and the unread count.
+static SIGNED_IN: LazyLock<JsonSql> = LazyLock::new(|| {
+    JsonSql::new(
+        "SELECT u.id, u.login, u.full_name, u.is_admin, u.session_epoch, \
+           (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) \
+             AS unread, \
+           CAST((SELECT json_agg(json_build_object('id', o.id, 'name', o.name, 'path', o.path) \
+               ORDER BY o.path) \
+             FROM reviewers r JOIN orgs o ON o.id = r.committee_id WHERE r.user_id = u.id) \
+             AS TEXT) AS reviews, \
+           CAST((SELECT json_agg(json_build_object('member_id', m.id, 'cell_id', m.cell_id, \
+               'name', o.name, 'path', o.path, 'role', m.role) ORDER BY o.name) \
+             FROM members m JOIN orgs o ON o.id = m.cell_id WHERE m.user_id = u.id AND m.active) \
+             AS TEXT) AS memberships \
+         FROM users u WHERE u.id = $1"
+            .into(),
+    )
+});
+
+/// The account a request acts as, in one statement; `None` if the account is gone.
+pub async fn signed_in(db: &Db, id: UserId) -> sqlx::Result<Option<SignedIn>> {
+    let row: Option<SignedInRow> = on_pool!(db, pool => sqlx::query_as(SIGNED_IN.on(db))
+        .bind(id)
+        .fetch_optional(pool)
+        .await)?;
+    let Some(row) = row else { return Ok(None) };
+    let reviews: Vec<ReviewItem> = json::list(row.reviews.as_deref(), "reviewers")?;
+    let memberships: Vec<MembershipItem> = json::list(row.memberships.as_deref(), "memberships")?;
+    Ok(Some(SignedIn {
+        actor: Actor {
+            user: User::from(row.user),
+            reviews: reviews
+                .into_iter()
+                .map(|r| Reviewership {
+                    committee_id: r.id,
+                    committee_name: r.name,
+                    path: OrgPath::from_stored(r.path),
+                })
+                .collect(),
+            memberships: memberships
+                .into_iter()
+                .map(|m| {
+                    Ok(Membership {
+                        member_id: m.member_id,
+                        cell_id: m.cell_id,
+                        cell_name: m.name,
+                        cell_path: OrgPath::from_stored(m.path),
+                        role: CellRole::parse(&m.role).map_err(|_| super::corrupt("cell role"))?,
+                    })
+                })
+                .collect::<sqlx::Result<_>>()?,
+        },
+        session_epoch: row.session_epoch,
+        unread: row.unread,
+    }))
+}
+
 /// The user with every role they hold, or `None` if the account is gone.
 pub async fn actor(db: &Db, id: UserId) -> sqlx::Result<Option<Actor>> {
-    let Some(user) = get(db, id).await? else {
-        return Ok(None);
-    };
-    let reviews: Vec<(OrgId, String, String)> = on_pool!(db, pool => sqlx::query_as(
-        "SELECT o.id, o.name, o.path FROM reviewers r JOIN orgs o ON o.id = r.committee_id \
-         WHERE r.user_id = $1 ORDER BY o.path",
-    )
-    .bind(id)
-    .fetch_all(pool)
-    .await)?;
-    let memberships: Vec<(MemberId, OrgId, String, String, String)> = on_pool!(db, pool => sqlx::query_as(
-        "SELECT m.id, m.cell_id, o.name, o.path, m.role FROM members m JOIN orgs o ON o.id = m.cell_id \
-         WHERE m.user_id = $1 AND m.active ORDER BY o.name",
-    )
-    .bind(id)
-    .fetch_all(pool)
-    .await)?;
-    Ok(Some(Actor {
-        user,
-        reviews: reviews
-            .into_iter()
-            .map(|(committee_id, committee_name, path)| Reviewership {
-                committee_id,
-                committee_name,
-                path: OrgPath::from_stored(path),
-            })
-            .collect(),
-        memberships: memberships
-            .into_iter()
-            .map(|(member_id, cell_id, cell_name, cell_path, role)| {
-                Ok(Membership {
-                    member_id,
-                    cell_id,
-                    cell_name,
-                    cell_path: OrgPath::from_stored(cell_path),
-                    role: CellRole::parse(&role).map_err(|_| super::corrupt("cell role"))?,
-                })
-            })
-            .collect::<sqlx::Result<_>>()?,
-    }))
+    Ok(signed_in(db, id).await?.map(|s| s.actor))
 }

@@ -6,6 +6,7 @@
 //! blocking thread and keeps its permit until then, so overruns cannot pile up beyond the cap.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio::sync::Semaphore;
@@ -56,7 +57,9 @@ impl Typesetter {
                 .map_err(|err| RenderError::Failed(err.into()))?;
             tokio::task::spawn_blocking(move || {
                 let _permit = permit;
-                job()
+                let output = job();
+                give_back_memory();
+                output
             })
             .await
             .map_err(|err| RenderError::Failed(err.into()))
@@ -64,6 +67,29 @@ impl Typesetter {
         tokio::time::timeout(self.budget, queued_and_run)
             .await
             .unwrap_or(Err(RenderError::OverBudget))
+    }
+}
+
+/// When a render last gave freed memory back, in seconds since the Unix epoch.
+static LAST_TRIM: AtomicU64 = AtomicU64::new(0);
+
+/// A render allocates tens of megabytes and frees them (typst's caches are bounded by
+/// `comemo::evict`), but glibc keeps freed memory in the arena of the thread that used it, so a
+/// server that typeset a few PDFs on a few blocking threads stays large for good. After a
+/// render, at most once a second, return it to the system (`malloc_trim`: a millisecond or so).
+fn give_back_memory() {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    if LAST_TRIM.swap(now, Ordering::Relaxed) == now {
+        return;
+    }
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory of glibc's own heaps; it reads and writes
+    // no memory of ours and is thread-safe.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 

@@ -18,8 +18,7 @@ use tower_sessions::Session;
 use super::page::{NavUser, Page};
 use super::{AppError, csrf};
 use crate::AppState;
-use crate::app::accounts::{self as users, Check};
-use crate::app::notifications;
+use crate::app::accounts::{self as users, Check, SignedIn};
 use crate::domain::access::Actor;
 use crate::domain::notification::is_local_link;
 use crate::domain::user::UserId;
@@ -110,17 +109,17 @@ impl FromRequestParts<AppState> for Auth {
             return Err(ended());
         }
         let epoch = session.get::<i64>(SESSION_EPOCH).await?.unwrap_or(0);
-        if users::session_epoch(&state.db, user_id).await? != Some(epoch) {
-            session.flush().await?;
-            return Err(ended());
-        }
-        let Some(actor) = users::actor(&state.db, user_id).await? else {
+        // The account, its roles, its epoch and its unread count: one statement.
+        let Some(signed_in) = users::signed_in(&state.db, user_id)
+            .await?
+            .filter(|s| s.session_epoch == epoch)
+        else {
             session.flush().await?;
             return Err(ended());
         };
         let csrf = csrf::token(&session).await?;
         let notice = session.remove::<String>(NOTICE).await?;
-        let unread = notifications::unread_count(&state.db, user_id).await?;
+        let SignedIn { actor, unread, .. } = signed_in;
         Ok(Auth {
             actor,
             session,

@@ -5,6 +5,7 @@
 mod account;
 mod admin;
 mod attachment;
+mod assets;
 mod auth;
 mod calendar;
 mod csrf;
@@ -33,9 +34,9 @@ mod work;
 use std::time::Duration;
 
 use axum::Router;
-use axum::http::{HeaderName, Request, header};
-use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::http::{HeaderName, Request};
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
@@ -65,9 +66,7 @@ pub fn body_limit(route: Option<&str>) -> usize {
 /// Every route of the app, from each area's own table.
 fn routes() -> routes::Routes {
     routes::Routes::new()
-        .route("/static/app.css", get(stylesheet))
-        .route("/static/print.css", get(print_stylesheet))
-        .route("/static/print.js", get(print_script))
+        .merge(assets::routes())
         .merge(health::routes())
         .merge(auth::routes())
         .merge(account::routes())
@@ -119,6 +118,7 @@ pub fn app(state: AppState) -> Router {
     };
 
     headers::add(router, &state.settings)
+        .layer(compression())
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
@@ -134,6 +134,18 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Bodies compressed with gzip when the browser accepts it (a plan page shrinks several times
+/// over, which a phone on a weak connection feels), except what is compressed already — PDF
+/// and DOCX files — and bodies too small to gain (tower-http's default predicate).
+fn compression() -> CompressionLayer<impl Predicate> {
+    let predicate = DefaultPredicate::new()
+        .and(NotForContentType::const_new("application/pdf"))
+        .and(NotForContentType::const_new(
+            "application/vnd.openxmlformats-officedocument",
+        ));
+    CompressionLayer::new().compress_when(predicate)
+}
+
 fn sessions<S: SessionStore + Clone>(store: S, state: &AppState) -> SessionManagerLayer<S> {
     let idle =
         time::Duration::try_from(state.settings.session_idle).unwrap_or(time::Duration::hours(2));
@@ -143,35 +155,6 @@ fn sessions<S: SessionStore + Clone>(store: S, state: &AppState) -> SessionManag
         .with_same_site(SameSite::Lax)
         .with_secure(state.settings.secure_cookies)
         .with_expiry(Expiry::OnInactivity(idle))
-}
-
-async fn stylesheet() -> impl IntoResponse {
-    static_file(
-        "text/css; charset=utf-8",
-        include_str!("../../static/app.css"),
-    )
-}
-
-async fn print_stylesheet() -> impl IntoResponse {
-    static_file("text/css; charset=utf-8", crate::document::html::STYLESHEET)
-}
-
-async fn print_script() -> impl IntoResponse {
-    static_file(
-        "text/javascript; charset=utf-8",
-        crate::document::html::SCRIPT,
-    )
-}
-
-/// A file compiled into the binary: the same for everyone, so caches may keep it.
-fn static_file(content_type: &'static str, body: &'static str) -> impl IntoResponse {
-    (
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        body,
-    )
 }
 
 /// How often expired sessions are swept from the database.

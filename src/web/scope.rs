@@ -9,6 +9,7 @@ use super::auth::Auth;
 use super::page::Page;
 use crate::AppState;
 use crate::app;
+use crate::app::plans::Placed;
 use crate::domain::org::{Org, OrgId, OrgPath};
 use crate::domain::plan::{Plan, PlanId, PlanStatus, Topic, TopicId};
 
@@ -38,17 +39,23 @@ pub async fn readable_plan(
     auth: &Auth,
     id: PlanId,
 ) -> Result<(Plan, Org), AppError> {
-    let plan = app::plans::get(&state.db, id)
+    let placed = readable_placed(state, auth, id).await?;
+    Ok((placed.plan, placed.org))
+}
+
+/// [`readable_plan`] with the plan's number check, read in the same statement.
+pub async fn readable_placed(
+    state: &AppState,
+    auth: &Auth,
+    id: PlanId,
+) -> Result<Placed, AppError> {
+    let placed = app::plans::get_placed(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let org = app::orgs::get(&state.db, plan.org_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let org = visible(Some(org), |org| {
-        (plan.status == PlanStatus::Issued && auth.actor.can_read_directive(org))
-            || auth.actor.can_read_org(org)
-    })?;
-    Ok((plan, org))
+    visible(Some(placed), |p| {
+        (p.plan.status == PlanStatus::Issued && auth.actor.can_read_directive(&p.org))
+            || auth.actor.can_read_org(&p.org)
+    })
 }
 
 /// A topic of a cell's plan the actor may read, with its plan and cell. A committee's directive

@@ -26,5 +26,6 @@ mod plans;
 mod review;
 mod rows;
 mod sessions;
+mod speed;
 mod states;
 mod typesetting;

@@ -3,10 +3,14 @@
 //! A plan is saved part by part (the header, one section, one topic …). Each save bumps the
 //! plan's version and records the part it changed; a save made from an older version conflicts
 //! only if the same part changed since, so two people editing different sections both succeed.
-//! Reading is here; writing (in a caller's transaction) is in [`write`].
+//! Reading is here (a plan whole: [`load`]); writing (in a caller's transaction) is in [`write`].
 
+mod load;
+mod record;
 mod write;
 
+pub use load::{Placed, get, get_placed, load};
+pub use record::{Record, Window, record};
 pub use write::{
     Inserted, Written, create, insert, is_taken_in, lock_status, mark_step, next_serial, save,
     taken_in, topic_assigned,
@@ -14,14 +18,13 @@ pub use write::{
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{Db, Tx, corrupt, on_pool, on_tx};
+use super::json;
+use super::{Db, corrupt, on_pool};
 use crate::domain::calendar::{Due, Quarter, YearMonth};
 use crate::domain::member::MemberId;
-use crate::domain::org::{OrgId, Year};
+use crate::domain::org::{Org, OrgId, Year};
 use crate::domain::plan::{
-    Assignee, Authority, BasisDoc, BasisKind, DocNumber, Plan, PlanId, PlanStatus, Presenter,
-    Recipient, Signature, SignerTitle, Step, StepId, StepKind, TextSection, Topic, TopicId,
-    TopicSource,
+    DocNumber, PlanId, PlanStatus, Presenter, StepId, Topic, TopicId, TopicSource,
 };
 pub use crate::domain::plan_edit::{Change, Edit};
 use crate::domain::user::UserId;
@@ -99,35 +102,14 @@ fn classify(error: sqlx::Error) -> SaveError {
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct PlanRow {
-    id: PlanId,
-    org_id: OrgId,
-    year: i32,
-    version: i64,
-    status: String,
-    number_serial: Option<i32>,
-    number_kind: Option<String>,
-    number_issuer: Option<String>,
-    place: String,
-    issued_on: Option<NaiveDate>,
-    subject: String,
-    basis_lead: String,
-    basis_closing: String,
-    archive: String,
-    sign_authority: String,
-    sign_title: String,
-    signer_member_id: Option<MemberId>,
-    signer_name: String,
-}
-
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 struct TopicRow {
     id: TopicId,
     title: String,
     content: String,
     quarter: Option<i32>,
     session_on: Option<NaiveDate>,
+    #[serde(deserialize_with = "json::flag")]
     session_exact: bool,
     presenter_member_id: Option<MemberId>,
     presenter_name: Option<String>,
@@ -172,207 +154,64 @@ impl TopicRow {
     }
 }
 
-const PLAN_COLUMNS: &str = "id, org_id, year, version, status, number_serial, number_kind, \
-     number_issuer, place, issued_on, subject, basis_lead, basis_closing, archive, sign_authority, \
-     sign_title, signer_member_id, signer_name";
-
-/// The whole plan, or `None`, read from one snapshot.
-pub async fn get(db: &Db, id: PlanId) -> sqlx::Result<Option<Plan>> {
-    let mut tx = db.begin_read().await?;
-    let plan = load(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(plan)
-}
-
-/// One row of the plan's short lists, read in one statement: a paragraph of a text section
-/// (`text`), a basis document (`basis`) or a recipient (`recipient`), each in its order.
-#[derive(sqlx::FromRow)]
-struct ListRow {
-    list: String,
-    section: String,
-    body: String,
-    kind: String,
-    number: String,
-    issued_on: Option<NaiveDate>,
-    issuer: String,
-    subject: String,
-    for_report: bool,
-}
-
-/// A step with one of its assignees (or none), in order.
-#[derive(sqlx::FromRow)]
-struct StepRow {
-    id: StepId,
-    topic_id: TopicId,
-    kind: String,
-    label: String,
-    due_on: Option<NaiveDate>,
-    due_exact: bool,
-    note: String,
-    done_on: Option<NaiveDate>,
-    member_id: Option<MemberId>,
-    member_name: Option<String>,
-}
-
-const LISTS: &str = "\
-    SELECT 'text' AS list, section, position, body, '' AS kind, '' AS number, \
-      CAST(NULL AS DATE) AS issued_on, '' AS issuer, '' AS subject, FALSE AS for_report \
-      FROM plan_texts WHERE plan_id = $1 \
-    UNION ALL SELECT 'basis', '', position, '', kind, number, issued_on, issuer, subject, FALSE \
-      FROM plan_basis WHERE plan_id = $1 \
-    UNION ALL SELECT 'recipient', '', position, name, '', '', NULL, '', '', for_report \
-      FROM plan_recipients WHERE plan_id = $1 \
-    ORDER BY 1, 2, 3";
-
 const TOPICS: &str = "SELECT t.id, t.title, t.content, t.quarter, t.session_on, t.session_exact, \
        t.presenter_member_id, m.full_name AS presenter_name, t.presenter_text, t.mandate, \
        t.materials, t.mandated_topic_id, t.deadline_text \
      FROM topics t LEFT JOIN members m ON m.id = t.presenter_member_id";
 
-/// The whole plan inside an open transaction: four statements (the plan, its short lists, its
-/// topics, its steps with their assignees).
-pub async fn load(tx: &mut Tx, id: PlanId) -> sqlx::Result<Option<Plan>> {
-    let sql = format!("SELECT {PLAN_COLUMNS} FROM plans WHERE id = $1");
-    let row: Option<PlanRow> =
-        on_tx!(tx, conn => sqlx::query_as(&sql).bind(id).fetch_optional(conn).await)?;
-    let Some(row) = row else { return Ok(None) };
-    let lists: Vec<ListRow> =
-        on_tx!(tx, conn => sqlx::query_as(LISTS).bind(id).fetch_all(conn).await)?;
-    let topic_sql = format!("{TOPICS} WHERE t.plan_id = $1 ORDER BY t.position, t.id");
-    let topics: Vec<TopicRow> =
-        on_tx!(tx, conn => sqlx::query_as(&topic_sql).bind(id).fetch_all(conn).await)?;
-    let steps: Vec<StepRow> = on_tx!(tx, conn => sqlx::query_as(
-        "SELECT s.id, s.topic_id, s.kind, s.label, s.due_on, s.due_exact, s.note, s.done_on, \
-           m.id AS member_id, m.full_name AS member_name \
-         FROM steps s JOIN topics t ON t.id = s.topic_id \
-         LEFT JOIN step_assignees a ON a.step_id = s.id LEFT JOIN members m ON m.id = a.member_id \
-         WHERE t.plan_id = $1 ORDER BY s.position, s.id, m.full_name, m.id",
-    ).bind(id).fetch_all(conn).await)?;
-
-    let section_texts = |section: TextSection| -> Vec<String> {
-        lists
-            .iter()
-            .filter(|l| l.list == "text" && l.section == section.as_str())
-            .map(|l| l.body.clone())
-            .collect()
-    };
-    let number = super::doc_number(row.number_serial, row.number_kind, row.number_issuer)?;
-    let mut all_steps: Vec<(TopicId, Step)> = Vec::new();
-    for row in steps {
-        let assignee = match (row.member_id, row.member_name) {
-            (Some(member), Some(name)) => Some(Assignee { member, name }),
-            _ => None,
-        };
-        if let Some((_, step)) = all_steps.last_mut().filter(|(_, s)| s.id == row.id) {
-            step.assignees.extend(assignee);
-            continue;
-        }
-        all_steps.push((
-            row.topic_id,
-            Step {
-                id: row.id,
-                kind: StepKind::parse(&row.kind).ok_or_else(|| corrupt("step kind"))?,
-                label: row.label,
-                due: due_of(row.due_on, row.due_exact),
-                assignees: assignee.into_iter().collect(),
-                note: row.note,
-                done_on: row.done_on,
-            },
-        ));
-    }
-    let mut topic_list = Vec::with_capacity(topics.len());
-    for row in topics {
-        let mut topic = row.into_topic();
-        topic.steps = all_steps
-            .iter()
-            .filter(|(owner, _)| *owner == topic.id)
-            .map(|(_, step)| step.clone())
-            .collect();
-        topic_list.push(topic);
-    }
-    Ok(Some(Plan {
-        id: row.id,
-        org_id: row.org_id,
-        year: Year::new(row.year).map_err(|_| corrupt("plan year"))?,
-        version: row.version,
-        status: PlanStatus::parse(&row.status).ok_or_else(|| corrupt("plan status"))?,
-        number,
-        place: row.place,
-        issued_on: row.issued_on,
-        subject: row.subject,
-        basis_lead: row.basis_lead,
-        basis: lists
-            .iter()
-            .filter(|l| l.list == "basis")
-            .map(|b| {
-                Ok(BasisDoc {
-                    kind: BasisKind::parse(&b.kind).map_err(|_| corrupt("basis kind"))?,
-                    number: b.number.clone(),
-                    date: b.issued_on,
-                    issuer: b.issuer.clone(),
-                    subject: b.subject.clone(),
-                })
-            })
-            .collect::<sqlx::Result<_>>()?,
-        basis_closing: row.basis_closing,
-        purposes: section_texts(TextSection::Purposes),
-        requirements: section_texts(TextSection::Requirements),
-        topics: topic_list,
-        format: section_texts(TextSection::Format),
-        materials: section_texts(TextSection::Materials),
-        duties: section_texts(TextSection::Duties),
-        recipients: lists
-            .iter()
-            .filter(|l| l.list == "recipient")
-            .map(|r| Recipient {
-                name: r.body.clone(),
-                for_report: r.for_report,
-            })
-            .collect(),
-        archive: row.archive,
-        signature: Signature {
-            authority: Authority::parse(&row.sign_authority).map_err(|_| corrupt("authority"))?,
-            title: SignerTitle::parse(&row.sign_title).map_err(|_| corrupt("signer title"))?,
-            signer: row.signer_member_id,
-            signer_name: row.signer_name,
-        },
-    }))
+#[derive(sqlx::FromRow)]
+struct MandatedRow {
+    directive_id: PlanId,
+    directive_year: i32,
+    number_serial: Option<i32>,
+    number_kind: Option<String>,
+    number_issuer: Option<String>,
+    committee: String,
+    #[sqlx(flatten)]
+    topic: TopicRow,
 }
 
-/// The topics (without steps) of the issued directive plans `plans`, each with its plan id, in
-/// the plans' order and then the topics' own: what cells below may take in.
-pub async fn directive_topics(db: &Db, plans: &[PlanId]) -> sqlx::Result<Vec<(PlanId, Topic)>> {
-    if plans.is_empty() {
+/// The topics (without steps) of the issued directive plans of `year` from the committees
+/// above `cell`, each with its directive, in one statement: newest year first, then nearest
+/// committee last, then each directive's topics in their order.
+pub async fn mandated_above(
+    db: &Db,
+    cell: &Org,
+    year: Year,
+) -> sqlx::Result<Vec<(super::review::Directive, Topic)>> {
+    let mut ancestors = cell.path.ids();
+    ancestors.pop();
+    if ancestors.is_empty() {
         return Ok(Vec::new());
     }
     let sql = format!(
-        "SELECT t.plan_id, {} WHERE t.plan_id IN ({}) ORDER BY t.plan_id, t.position, t.id",
+        "SELECT p.id AS directive_id, p.year AS directive_year, p.number_serial, p.number_kind, \
+           p.number_issuer, o.name AS committee, {} \
+         JOIN plans p ON p.id = t.plan_id JOIN orgs o ON o.id = p.org_id \
+         WHERE p.status = 'issued' AND p.year = $1 AND p.org_id IN ({}) \
+         ORDER BY p.year DESC, LENGTH(o.path), p.id, t.position, t.id",
         TOPICS.trim_start_matches("SELECT "),
-        super::placeholders(1, plans.len())
+        super::placeholders(2, ancestors.len())
     );
-    let rows: Vec<(PlanId, TopicRow)> = on_pool!(db, pool => {
-        let mut query = sqlx::query_as::<_, PlanTopicRow>(&sql);
-        for id in plans {
+    let rows: Vec<MandatedRow> = on_pool!(db, pool => {
+        let mut query = sqlx::query_as(&sql).bind(year.get());
+        for id in &ancestors {
             query = query.bind(*id);
         }
         query.fetch_all(pool).await
-    })?
-    .into_iter()
-    .map(|r| (r.plan_id, r.topic))
-    .collect();
-    let mut topics: Vec<(PlanId, Topic)> = rows
-        .into_iter()
-        .map(|(plan, row)| (plan, row.into_topic()))
-        .collect();
-    topics.sort_by_key(|(plan, _)| plans.iter().position(|p| p == plan));
-    Ok(topics)
-}
-
-#[derive(sqlx::FromRow)]
-struct PlanTopicRow {
-    plan_id: PlanId,
-    #[sqlx(flatten)]
-    topic: TopicRow,
+    })?;
+    rows.into_iter()
+        .map(|row| {
+            let number = super::doc_number(row.number_serial, row.number_kind, row.number_issuer)?;
+            let directive = super::review::Directive {
+                id: row.directive_id,
+                year: row.directive_year,
+                number,
+                committee: row.committee,
+            };
+            Ok((directive, row.topic.into_topic()))
+        })
+        .collect()
 }
 
 /// A plan as listed on its cell's page.

@@ -9,7 +9,7 @@ pub mod topics;
 
 use crate::web::routes::Routes;
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use chrono::Datelike;
@@ -20,11 +20,11 @@ use super::auth::Auth;
 use super::extract::{Form, Path};
 use super::form::{FieldErrors, rejected, render};
 use super::page::Page;
-use super::scope::{org_page, plan_page, plannable_org, readable_plan};
+use super::scope::{org_page, plan_page, plannable_org, readable_placed};
 use crate::AppState;
 use crate::app;
 use crate::app::papers::TopicPapers;
-use crate::app::plans::{Created, Start};
+use crate::app::plans::{Created, Placed, Start, Window};
 use crate::app::review::{Comment, RevisionEntry};
 use crate::domain::calendar::date_line;
 use crate::domain::lifecycle::{Event, Lock, amended_after_adoption};
@@ -60,6 +60,8 @@ struct ShowPage {
     events: Vec<Event>,
     comments: Vec<Comment>,
     revisions: Vec<RevisionEntry>,
+    revisions_pager: ListPage,
+    history_pager: ListPage,
     mandated: Vec<Mandated>,
     can_review: bool,
     /// The topics' scheduled sessions.
@@ -150,12 +152,63 @@ impl ShowPage {
     }
 }
 
+/// Changes and revisions shown per page; the page's query string (`?history=2`,
+/// `?revisions=2`) picks further pages.
+const HISTORY_PAGE: i64 = 30;
+const REVISIONS_PAGE: i64 = 10;
+
+/// A page of one of the plan page's long lists, and the links to its neighbours.
+pub struct ListPage {
+    pub number: i64,
+    pub last: i64,
+    pub newer: Option<String>,
+    pub older: Option<String>,
+}
+
+impl ListPage {
+    /// Page `number` of `count` items, linked as `?{name}=N` (keeping the other list's page).
+    fn linked(number: i64, count: i64, size: i64, link: impl Fn(i64) -> String) -> Self {
+        let last = ((count + size - 1) / size).max(1);
+        Self {
+            number,
+            last,
+            newer: (number > 1).then(|| link(number - 1)),
+            older: (number < last).then(|| link(number + 1)),
+        }
+    }
+}
+
+/// `?history=N&revisions=M`: the pages asked for, 1 when missing or not a page number.
+fn list_pages(query: Option<&str>) -> (i64, i64) {
+    let mut history = 1;
+    let mut revisions = 1;
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(query.unwrap_or("")).unwrap_or_default();
+    for (key, value) in pairs {
+        let page = value
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=1_000_000).contains(n));
+        match (key.as_str(), page) {
+            ("history", Some(n)) => history = n,
+            ("revisions", Some(n)) => revisions = n,
+            _ => {}
+        }
+    }
+    (history, revisions)
+}
+
 pub async fn show(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<PlanId>,
+    RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
-    let (plan, cell) = readable_plan(&state, &auth, id).await?;
+    let placed = readable_placed(&state, &auth, id).await?;
+    let findings = app::plans::findings_of(&placed);
+    let Placed {
+        plan, org: cell, ..
+    } = placed;
     let date_line = plan
         .issued_on
         .map(|d| date_line(&plan.place, d))
@@ -167,6 +220,25 @@ pub async fn show(
     } else {
         Vec::new()
     };
+    let (history_page, revisions_page) = list_pages(query.as_deref());
+    let window = |size: i64, page: i64| Window {
+        offset: (page - 1).saturating_mul(size),
+        limit: size,
+    };
+    let record = app::plans::record(
+        &state.db,
+        id,
+        window(REVISIONS_PAGE, revisions_page),
+        window(HISTORY_PAGE, history_page),
+    )
+    .await?;
+    let history_pager = ListPage::linked(history_page, record.change_count, HISTORY_PAGE, |n| {
+        format!("/plans/{id}?history={n}&revisions={revisions_page}#history")
+    });
+    let revisions_pager =
+        ListPage::linked(revisions_page, record.revision_count, REVISIONS_PAGE, |n| {
+            format!("/plans/{id}?history={history_page}&revisions={n}#revisions")
+        });
     render(&ShowPage {
         page: plan_page(
             &state,
@@ -178,9 +250,10 @@ pub async fn show(
         .await?,
         can_edit,
         can_review: auth.actor.can_review(&cell),
-        events: app::review::events(&state.db, id).await?,
-        comments: app::review::comments(&state.db, id).await?,
-        revisions: app::review::revisions(&state.db, id).await?,
+        events: record.events,
+        comments: record.comments,
+        revisions: record.revisions,
+        revisions_pager,
         mandated,
         sessions: app::sessions::open_of_plan(&state.db, id).await?,
         papers: app::papers::of_plan(&state.db, id).await?,
@@ -190,8 +263,9 @@ pub async fn show(
             .filter(|t| cell.is_cell() && auth.actor.paper_rights(&cell, t).reads())
             .map(|t| t.id)
             .collect(),
-        findings: app::plans::findings(ctx, &plan, &cell).await?,
-        history: app::plans::history(&state.db, id).await?,
+        findings,
+        history: record.history,
+        history_pager,
         date_line,
         plan,
         cell,
