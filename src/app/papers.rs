@@ -16,9 +16,7 @@ use crate::domain::paper::{
 };
 use crate::domain::user::UserId;
 
-pub use crate::db::papers::{
-    TopicPapers, comment, comments, file, get, history, of_plan, of_topic,
-};
+pub use crate::db::papers::{TopicPapers, comment, comments, file, get, history, of_topic};
 pub use crate::domain::paper::Paper;
 
 /// The topic a paper is about, as the web layer has checked it.

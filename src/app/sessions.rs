@@ -23,7 +23,9 @@ use crate::domain::timeline::{laid_out, relaid};
 use crate::domain::user::UserId;
 
 pub use crate::db::audit::Entry;
-pub use crate::db::sessions::{Upcoming, history, of_topic, open_of_plan, upcoming_for_user};
+pub use crate::db::sessions::{
+    Upcoming, history, of_topic, open_of_plan, preparation_of_plan, upcoming_for_user,
+};
 
 /// What a use case did, or why it did nothing (the form comes back with the reason).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -348,8 +348,8 @@ pub async fn answer(
 }
 
 /// How far a plan's topics are with their papers, for the plan page: one row per topic that
-/// has a paper.
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// has a paper (read with the sessions, [`super::sessions::preparation_of_plan`]).
+#[derive(Debug, Clone)]
 pub struct TopicPapers {
     pub topic_id: TopicId,
     pub versions: i64,
@@ -360,23 +360,6 @@ pub struct TopicPapers {
     pub open: i64,
     /// Versions whose comments were closed.
     pub closed: i64,
-}
-
-pub async fn of_plan(db: &Db, plan: PlanId) -> sqlx::Result<Vec<TopicPapers>> {
-    on_pool!(db, pool => sqlx::query_as(
-        "SELECT p.topic_id, COUNT(*) AS versions, MAX(p.circulated_at) AS circulated_at, \
-           (SELECT COUNT(*) FROM paper_comments m JOIN papers q ON q.id = m.paper_id \
-             WHERE q.topic_id = p.topic_id) AS comments, \
-           COALESCE(SUM(CASE WHEN p.circulated_at IS NOT NULL AND p.comments_closed_at IS NULL \
-             THEN 1 ELSE 0 END), 0) AS open, \
-           COALESCE(SUM(CASE WHEN p.comments_closed_at IS NOT NULL THEN 1 ELSE 0 END), 0) \
-             AS closed \
-         FROM papers p JOIN topics t ON t.id = p.topic_id WHERE t.plan_id = $1 \
-         GROUP BY p.topic_id",
-    )
-    .bind(plan)
-    .fetch_all(pool)
-    .await)
 }
 
 /// The history of a topic's papers and their comments, newest first.

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use super::papers::TopicPapers;
 use super::{Db, Tx, audit, corrupt, on_pool, on_tx};
 use crate::domain::member::MemberId;
 use crate::domain::org::OrgId;
@@ -102,6 +103,98 @@ pub async fn open_of_plan(db: &Db, plan: PlanId) -> sqlx::Result<Vec<Session>> {
     let rows: Vec<Row> =
         on_pool!(db, pool => sqlx::query_as(&sql).bind(plan).fetch_all(pool).await)?;
     sessions(rows)
+}
+
+#[derive(sqlx::FromRow)]
+struct PreparationRow {
+    topic_id: TopicId,
+    session_id: Option<SessionId>,
+    held_on: Option<NaiveDate>,
+    start_minute: Option<i32>,
+    duration_minutes: Option<i32>,
+    venue: Option<String>,
+    chair_member_id: Option<MemberId>,
+    chair_name: Option<String>,
+    minute_taker_member_id: Option<MemberId>,
+    minute_taker_name: Option<String>,
+    combined: Option<bool>,
+    version: Option<i64>,
+    versions: Option<i64>,
+    circulated_at: Option<DateTime<Utc>>,
+    comments: Option<i64>,
+    open: Option<i64>,
+    closed: Option<i64>,
+}
+
+/// The open sessions of a plan's topics and how far each topic is with its papers, in one
+/// statement (the plan page's budget): a row per topic that has either.
+pub async fn preparation_of_plan(
+    db: &Db,
+    plan: PlanId,
+) -> sqlx::Result<(Vec<Session>, Vec<TopicPapers>)> {
+    let rows: Vec<PreparationRow> = on_pool!(db, pool => sqlx::query_as(
+        "SELECT t.id AS topic_id, s.id AS session_id, s.held_on, s.start_minute, \
+           s.duration_minutes, s.venue, s.chair_member_id, c.full_name AS chair_name, \
+           s.minute_taker_member_id, k.full_name AS minute_taker_name, s.combined, s.version, \
+           pa.versions, pa.circulated_at, pa.comments, pa.open, pa.closed \
+         FROM topics t \
+         LEFT JOIN topic_sessions s ON s.topic_id = t.id AND s.cancelled_at IS NULL \
+         LEFT JOIN members c ON c.id = s.chair_member_id \
+         LEFT JOIN members k ON k.id = s.minute_taker_member_id \
+         LEFT JOIN (SELECT p.topic_id, COUNT(*) AS versions, \
+             MAX(p.circulated_at) AS circulated_at, \
+             (SELECT COUNT(*) FROM paper_comments m JOIN papers q ON q.id = m.paper_id \
+               WHERE q.topic_id = p.topic_id) AS comments, \
+             SUM(CASE WHEN p.circulated_at IS NOT NULL AND p.comments_closed_at IS NULL \
+               THEN 1 ELSE 0 END) AS open, \
+             SUM(CASE WHEN p.comments_closed_at IS NOT NULL THEN 1 ELSE 0 END) AS closed \
+           FROM papers p JOIN topics pt ON pt.id = p.topic_id WHERE pt.plan_id = $1 \
+           GROUP BY p.topic_id) pa ON pa.topic_id = t.id \
+         WHERE t.plan_id = $1 AND (s.id IS NOT NULL OR pa.topic_id IS NOT NULL) \
+         ORDER BY s.held_on, s.id, t.id",
+    )
+    .bind(plan)
+    .fetch_all(pool)
+    .await)?;
+    let mut sessions = Vec::new();
+    let mut papers = Vec::new();
+    for r in rows {
+        if let (Some(id), Some(held_on), Some(start), Some(duration), Some(venue)) = (
+            r.session_id,
+            r.held_on,
+            r.start_minute,
+            r.duration_minutes,
+            r.venue,
+        ) {
+            sessions.push(Session::try_from(Row {
+                id,
+                topic_id: r.topic_id,
+                held_on,
+                start_minute: start,
+                duration_minutes: duration,
+                venue,
+                chair_member_id: r.chair_member_id,
+                chair_name: r.chair_name,
+                minute_taker_member_id: r.minute_taker_member_id,
+                minute_taker_name: r.minute_taker_name,
+                combined: r.combined.unwrap_or(false),
+                version: r.version.unwrap_or(0),
+                cancelled_at: None,
+                cancel_reason: None,
+            })?);
+        }
+        if let Some(versions) = r.versions {
+            papers.push(TopicPapers {
+                topic_id: r.topic_id,
+                versions,
+                circulated_at: r.circulated_at,
+                comments: r.comments.unwrap_or(0),
+                open: r.open.unwrap_or(0),
+                closed: r.closed.unwrap_or(0),
+            });
+        }
+    }
+    Ok((sessions, papers))
 }
 
 /// Stores a new session of `topic`, with its audit entry.

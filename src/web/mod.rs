@@ -4,8 +4,8 @@
 
 mod account;
 mod admin;
-mod attachment;
 mod assets;
+mod attachment;
 mod auth;
 mod calendar;
 mod csrf;

@@ -32,8 +32,7 @@ async fn this_years_plan(app: &TestApp) -> Plan {
 /// and papers are on another).
 async fn fresh_topic(app: &TestApp) -> Topic {
     let plan = this_years_plan(app).await;
-    let scheduled = sessions::open_of_plan(&app.db, plan.id).await.unwrap();
-    let with_papers = chuyende::db::papers::of_plan(&app.db, plan.id)
+    let (scheduled, with_papers) = sessions::preparation_of_plan(&app.db, plan.id)
         .await
         .unwrap();
     plan.topics

@@ -220,6 +220,7 @@ pub async fn show(
     } else {
         Vec::new()
     };
+    let (sessions, papers) = app::sessions::preparation_of_plan(&state.db, id).await?;
     let (history_page, revisions_page) = list_pages(query.as_deref());
     let window = |size: i64, page: i64| Window {
         offset: (page - 1).saturating_mul(size),
@@ -255,8 +256,8 @@ pub async fn show(
         revisions: record.revisions,
         revisions_pager,
         mandated,
-        sessions: app::sessions::open_of_plan(&state.db, id).await?,
-        papers: app::papers::of_plan(&state.db, id).await?,
+        sessions,
+        papers,
         paper_readers: plan
             .topics
             .iter()

@@ -79,7 +79,9 @@ impl Load {
                             phone: None,
                             email: None,
                         };
-                        members::create(&db, cell, &draft, None, None).await.unwrap();
+                        members::create(&db, cell, &draft, None, None)
+                            .await
+                            .unwrap();
                         acknowledged.lock().unwrap().push(name);
                     }
                 })
