@@ -23,7 +23,8 @@ CREATE TABLE papers (
 CREATE INDEX papers_topic ON papers (topic_id, id);
 
 CREATE TABLE paper_files (
-    paper_id INTEGER PRIMARY KEY REFERENCES papers (id) ON DELETE CASCADE,
+    id INTEGER PRIMARY KEY,
+    paper_id INTEGER NOT NULL UNIQUE REFERENCES papers (id) ON DELETE CASCADE,
     content BLOB NOT NULL
 );
 
