@@ -8,6 +8,7 @@ pub mod calendar_tokens;
 pub mod dashboard;
 pub mod login_failures;
 pub mod members;
+pub mod minutes;
 pub mod notifications;
 pub mod orgs;
 pub mod plans;
@@ -238,6 +239,7 @@ stored_as_i64!(
     crate::domain::member::MemberId,
     crate::domain::user::UserId,
     crate::domain::session::SessionId,
+    crate::domain::minutes::MinutesId,
     crate::db::review::RevisionId
 );
 

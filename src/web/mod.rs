@@ -9,6 +9,7 @@ mod calendar;
 mod csrf;
 mod dashboard;
 mod documents;
+mod download;
 mod error;
 mod extract;
 mod form;
@@ -16,6 +17,7 @@ mod headers;
 mod health;
 mod home;
 mod members;
+mod minutes;
 mod notifications;
 mod orgs;
 mod page;
@@ -66,6 +68,7 @@ fn routes() -> routes::Routes {
         .merge(plans::routes())
         .merge(review::routes())
         .merge(sessions::routes())
+        .merge(minutes::routes())
         .merge(documents::routes())
         .merge(dashboard::routes())
         .merge(notifications::routes())

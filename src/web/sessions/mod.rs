@@ -51,6 +51,8 @@ struct SessionPage {
     errors: FieldErrors,
     reason: String,
     refused: Option<String>,
+    /// The open session's minutes are the reader's to open.
+    minutes_readable: bool,
 }
 
 impl SessionPage {
@@ -145,8 +147,18 @@ async fn page(
         Some(session) => SessionInput::of(session),
         None => SessionInput::blank(&members),
     });
+    let minutes_readable = match &session {
+        Some(s) => crate::domain::minutes::may_read(
+            &auth.actor,
+            &scope.cell,
+            s.minute_taker.as_ref().map(|a| a.member),
+            app::minutes::stage_of(state.ctx(), s.id).await?,
+        ),
+        None => false,
+    };
     let title = format!("Buổi sinh hoạt chuyên đề: {}", scope.topic.title);
     Ok(SessionPage {
+        minutes_readable,
         page: plan_page(state, auth, &scope.cell, &scope.plan, &title).await?,
         history: app::sessions::history(&state.db, scope.topic.id).await?,
         can_edit: auth.actor.can_edit_plans(&scope.cell),
