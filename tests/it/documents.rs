@@ -4,27 +4,8 @@
 use reqwest::StatusCode;
 
 use crate::both;
-use crate::harness::{docx_document_xml, kindergarten_2022, version_in};
+use crate::harness::{bytes, docx_document_xml, kindergarten_2022, pdf_text, version_in};
 use chuyende::db::review;
-
-async fn bytes(
-    browser: &crate::harness::Browser,
-    path: &str,
-) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
-    let response = browser
-        .http
-        .get(format!("{}{path}", browser.base))
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    (status, headers, response.bytes().await.unwrap().to_vec())
-}
-
-fn pdf_text(file: &[u8]) -> String {
-    pdf_extract::extract_text_from_mem(file).expect("a readable PDF")
-}
 
 both! {
     async fn the_three_formats_follow_the_plan_page_rules(app: TestApp) {

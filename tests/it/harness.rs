@@ -481,3 +481,24 @@ pub fn docx_document_xml(file: &[u8]) -> String {
         .unwrap();
     xml
 }
+
+/// The text of a PDF file.
+pub fn pdf_text(file: &[u8]) -> String {
+    pdf_extract::extract_text_from_mem(file).expect("a readable PDF")
+}
+
+/// A file as the browser downloads it: status, headers and the bytes.
+pub async fn bytes(
+    browser: &Browser,
+    path: &str,
+) -> (reqwest::StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+    let response = browser
+        .http
+        .get(format!("{}{path}", browser.base))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    (status, headers, response.bytes().await.unwrap().to_vec())
+}

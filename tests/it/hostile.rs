@@ -216,9 +216,11 @@ fn resolve(route: &str, ids: &Ids) -> Option<String> {
                 "users" => ids.user.to_string(),
                 "revisions" => ids.revision.to_string(),
                 "notifications" => ids.notification.to_string(),
+                "sessions" => ids.session.to_string(),
                 other => panic!("teach the sweep the {{id}} after /{other}/ in {route}"),
             },
             "{section}" => "purposes".to_owned(),
+            "{part}" => "times".to_owned(),
             "{org}" => ids.committee.to_string(),
             other if other.starts_with('{') => {
                 panic!("teach the sweep the parameter {other} of {route}")
@@ -240,6 +242,7 @@ struct Ids {
     user: String,
     revision: String,
     notification: String,
+    session: String,
 }
 
 /// The form as its page draws it now (current version, current values), if it is still there.
@@ -301,6 +304,12 @@ both! {
             // Pages of things that do not exist answer 404 and show no form; that is enough.
             revision: "999999".into(),
             notification: "999999".into(),
+            // The demo's scheduled session of this year: its minutes' page has every record form.
+            session: {
+                let this_year = Year::new(chrono::Datelike::year(&chrono::Local::now().date_naive())).unwrap();
+                let plan_now = db::plans::find(&app.db, demo.kindergarten.id, this_year).await.unwrap().unwrap();
+                chuyende::app::sessions::open_of_plan(&app.db, plan_now).await.unwrap()[0].id.to_string()
+            },
         };
 
         // Every form, as first seen by the roles that may open its page.

@@ -16,6 +16,7 @@ mod headers;
 mod hostile;
 mod members;
 mod migrations;
+mod minutes;
 mod notifications;
 mod orgs;
 mod plans;

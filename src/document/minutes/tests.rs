@@ -171,7 +171,7 @@ fn every_renderer_prints_the_minutes_foot_and_hostile_text_literally() {
     let doc = build_for(&minutes(true));
     let html = crate::document::html::render(&doc, None).unwrap();
     assert!(html.contains("THƯ KÝ") && html.contains("CHỦ TRÌ"));
-    assert!(html.contains("Trần Văn &lt;b&gt;#set&lt;/b&gt;"));
+    assert!(html.contains("Trần Văn &#60;b&#62;#set&#60;/b&#62;"));
     assert!(!html.contains("Nơi nhận"));
     let docx = crate::document::docx::render(&doc).unwrap();
     assert!(docx.starts_with(b"PK"));
