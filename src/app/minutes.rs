@@ -16,8 +16,8 @@ use crate::domain::session::{Session, SessionId, StartTime};
 use crate::domain::user::UserId;
 
 pub use crate::db::audit::Entry;
-pub use crate::db::minutes::{Reported, grades, history, of_session, reported_by, reported_to};
 pub use crate::db::minutes::{GradeStage, topic_of_session};
+pub use crate::db::minutes::{Reported, grades, history, of_session, reported_by, reported_to};
 
 /// One part of the record, as a form saves it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -200,7 +200,12 @@ async fn load_where(tx: &mut Tx, condition: &str, id: i64) -> sqlx::Result<Optio
 
 /// The minutes of a session (the first set, not a correction), read inside `tx`.
 pub async fn of_session_in(tx: &mut Tx, session: SessionId) -> sqlx::Result<Option<Minutes>> {
-    load_where(tx, "m.session_id = $1 AND m.amends_id IS NULL", session.get()).await
+    load_where(
+        tx,
+        "m.session_id = $1 AND m.amends_id IS NULL",
+        session.get(),
+    )
+    .await
 }
 
 /// The minutes of a session, from one snapshot.
@@ -491,10 +496,7 @@ struct GradeRow {
 }
 
 /// The proposed and the decided grade, where given.
-pub async fn grades(
-    db: &Db,
-    id: MinutesId,
-) -> sqlx::Result<(Option<Grading>, Option<Grading>)> {
+pub async fn grades(db: &Db, id: MinutesId) -> sqlx::Result<(Option<Grading>, Option<Grading>)> {
     let rows: Vec<GradeRow> = on_pool!(db, pool => sqlx::query_as(
         "SELECT g.stage, g.points, g.reason, u.full_name AS by_name, g.graded_at \
          FROM minutes_grades g LEFT JOIN users u ON u.id = g.by_user WHERE g.minutes_id = $1",

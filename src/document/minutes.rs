@@ -39,19 +39,14 @@ pub fn build(minutes: &Minutes, context: &Context) -> Document {
         ("THÀNH PHẦN THAM DỰ", attendance(minutes)),
         ("NỘI DUNG BUỔI SINH HOẠT", contents(minutes, &title)),
     ];
-    body.extend(
-        parts
-            .into_iter()
-            .enumerate()
-            .map(|(i, (heading, blocks))| {
-                Block::Section(Section {
-                    level: Level::Part,
-                    number: format!("{}.", roman(i + 1)),
-                    title: heading.to_owned(),
-                    blocks,
-                })
-            }),
-    );
+    body.extend(parts.into_iter().enumerate().map(|(i, (heading, blocks))| {
+        Block::Section(Section {
+            level: Level::Part,
+            number: format!("{}.", roman(i + 1)),
+            title: heading.to_owned(),
+            blocks,
+        })
+    }));
 
     let closing = record.ended.map(|ended| {
         format!(
@@ -111,7 +106,11 @@ fn opening(minutes: &Minutes, context: &Context, title: &str) -> String {
 
 /// "08 giờ 30 phút"
 fn clock(time: StartTime) -> String {
-    format!("{:02} giờ {:02} phút", time.minutes() / 60, time.minutes() % 60)
+    format!(
+        "{:02} giờ {:02} phút",
+        time.minutes() / 60,
+        time.minutes() % 60
+    )
 }
 
 fn attendance(minutes: &Minutes) -> Vec<Block> {

@@ -106,7 +106,10 @@ impl Attendance {
     /// The list for a session not yet recorded: every active member of the cell, present.
     pub fn called(members: &[Member]) -> Self {
         Self {
-            attendees: members.iter().map(|m| attendee(m, Presence::Present)).collect(),
+            attendees: members
+                .iter()
+                .map(|m| attendee(m, Presence::Present))
+                .collect(),
             guests: Vec::new(),
         }
     }
@@ -161,7 +164,7 @@ impl Attendance {
     /// The share present, in whole percent (rounded down), of the members called.
     pub fn share_percent(&self) -> Option<usize> {
         let total = self.total();
-        (total.called > 0).then(|| total.present * 100 / total.called)
+        (total.present * 100).checked_div(total.called)
     }
 
     /// Not more than half of the members called attend: the session is not valid as a
@@ -392,7 +395,13 @@ mod tests {
         let mut list = with_absent(10, 5);
         list.attendees[0].presence = Presence::Exempt;
         // 5 of 9 called are present: more than half.
-        assert_eq!(list.total(), Count { called: 9, present: 5 });
+        assert_eq!(
+            list.total(),
+            Count {
+                called: 9,
+                present: 5
+            }
+        );
         assert!(!list.half_or_less());
     }
 
@@ -400,8 +409,20 @@ mod tests {
     fn full_and_probationary_are_counted_apart() {
         let mut list = Attendance::called(&members(8, 2));
         list.attendees[9].presence = Presence::Excused;
-        assert_eq!(list.full(), Count { called: 8, present: 8 });
-        assert_eq!(list.probationary(), Count { called: 2, present: 1 });
+        assert_eq!(
+            list.full(),
+            Count {
+                called: 8,
+                present: 8
+            }
+        );
+        assert_eq!(
+            list.probationary(),
+            Count {
+                called: 2,
+                present: 1
+            }
+        );
         assert_eq!(
             list.summary(),
             "có mặt 9/10 đồng chí đảng viên được triệu tập (chính thức 8/8, dự bị 1/2)"
@@ -417,11 +438,11 @@ mod tests {
         assert_eq!(errors[0].0, "reason_1");
         input.rows[0].2 = "Đi công tác".into();
         let parsed = input.parse(&list.attendees).unwrap();
-        assert_eq!(parsed.names(Presence::Excused), ["Đảng viên 0 (Đi công tác)"]);
-        input.rows[1].1 = "40".into();
         assert_eq!(
-            input.parse(&list.attendees).unwrap_err()[0].0,
-            "presence_2"
+            parsed.names(Presence::Excused),
+            ["Đảng viên 0 (Đi công tác)"]
         );
+        input.rows[1].1 = "40".into();
+        assert_eq!(input.parse(&list.attendees).unwrap_err()[0].0, "presence_2");
     }
 }

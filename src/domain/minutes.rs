@@ -62,11 +62,10 @@ impl Vote {
 
     /// "Tán thành 9/10 đồng chí có mặt (90%), không tán thành 1, không biểu quyết 0."
     pub fn line(&self, present: usize) -> String {
-        let share = if present > 0 {
-            format!(" ({}%)", self.yes as usize * 100 / present)
-        } else {
-            String::new()
-        };
+        let share = (self.yes as usize * 100)
+            .checked_div(present)
+            .map(|p| format!(" ({p}%)"))
+            .unwrap_or_default();
         format!(
             "Tán thành {}/{present} đồng chí có mặt{share}; không tán thành {}; không biểu quyết {}.",
             self.yes, self.no, self.abstain
@@ -160,8 +159,7 @@ impl Stage {
 /// Who records a session's minutes: the cell's secretary and deputy (and administrators, as on
 /// plans), and that session's minute-taker.
 pub fn may_record(actor: &Actor, cell: &Org, minute_taker: Option<MemberId>) -> bool {
-    actor.can_edit_plans(cell)
-        || minute_taker.is_some_and(|m| actor.member_in(cell.id) == Some(m))
+    actor.can_edit_plans(cell) || minute_taker.is_some_and(|m| actor.member_in(cell.id) == Some(m))
 }
 
 /// Who reads them: those who record them; the cell's members once closed; whoever reads the
@@ -320,13 +318,15 @@ impl TimesInput {
 /// A one-line name of at most [`limit::NAME`] characters, possibly empty.
 pub fn parse_name(field: &str, input: &str) -> Result<String, Messages> {
     let text = one_line(input);
-    within(&text, limit::NAME).map_err(|too_long| vec![(field.to_owned(), too_long.to_string())])?;
+    within(&text, limit::NAME)
+        .map_err(|too_long| vec![(field.to_owned(), too_long.to_string())])?;
     Ok(text)
 }
 
 /// The agenda: one item per line, blank lines dropped.
 pub fn parse_agenda(input: &str) -> Result<Vec<String>, Messages> {
-    within(input, TEXT_MAX).map_err(|too_long| vec![("agenda".to_owned(), too_long.to_string())])?;
+    within(input, TEXT_MAX)
+        .map_err(|too_long| vec![("agenda".to_owned(), too_long.to_string())])?;
     Ok(canonical(input)
         .lines()
         .map(one_line)
@@ -505,8 +505,7 @@ mod tests {
             .parse(10)
         };
         assert_eq!(vote("", ""), Ok(None));
-        assert_eq!(vote("11", "")
-            .unwrap_err()[0].0, "vote_yes");
+        assert_eq!(vote("11", "").unwrap_err()[0].0, "vote_yes");
         assert!(vote("6", "5").is_err());
         assert!(vote("nhiều", "").is_err());
         let passed = vote("6", "4").unwrap().unwrap();

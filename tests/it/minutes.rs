@@ -19,11 +19,24 @@ use chuyende::domain::session::Session;
 async fn demo_session(app: &TestApp) -> (Session, Plan, Vec<Member>) {
     let cell = app.demo.kindergarten.id;
     let year = Year::new(chrono::Local::now().date_naive().year()).unwrap();
-    let plan = chuyende::db::plans::find(&app.db, cell, year).await.unwrap().unwrap();
-    let session = chuyende::app::sessions::open_of_plan(&app.db, plan).await.unwrap().remove(0);
-    let plan = chuyende::db::plans::get(&app.db, plan).await.unwrap().unwrap();
-    let members = chuyende::db::members::list(&app.db, cell).await.unwrap()
-        .into_iter().filter(|m| m.active).collect();
+    let plan = chuyende::db::plans::find(&app.db, cell, year)
+        .await
+        .unwrap()
+        .unwrap();
+    let session = chuyende::app::sessions::open_of_plan(&app.db, plan)
+        .await
+        .unwrap()
+        .remove(0);
+    let plan = chuyende::db::plans::get(&app.db, plan)
+        .await
+        .unwrap()
+        .unwrap();
+    let members = chuyende::db::members::list(&app.db, cell)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.active)
+        .collect();
     (session, plan, members)
 }
 
@@ -32,37 +45,69 @@ fn minutes_path(session: &Session) -> String {
 }
 
 /// Posts one part of the minutes with the version the page shows now.
-async fn save(browser: &Browser, session: &Session, part: &str, fields: &[(&str, &str)]) -> crate::harness::Response {
+async fn save(
+    browser: &Browser,
+    session: &Session,
+    part: &str,
+    fields: &[(&str, &str)],
+) -> crate::harness::Response {
     let page = browser.get(&minutes_path(session)).await;
     let version = version_in(&page.body);
     let mut all = vec![("version", version.as_str())];
     all.extend_from_slice(fields);
-    browser.post(&format!("{}/parts/{part}", minutes_path(session)), &all).await
+    browser
+        .post(&format!("{}/parts/{part}", minutes_path(session)), &all)
+        .await
 }
 
 /// The attendance form with the first `absent` members absent without reason, the next one
 /// excused (with a reason) when `excused`, everybody else present.
-async fn attendance(browser: &Browser, session: &Session, members: &[Member], absent: usize, excused: bool) -> crate::harness::Response {
+async fn attendance(
+    browser: &Browser,
+    session: &Session,
+    members: &[Member],
+    absent: usize,
+    excused: bool,
+) -> crate::harness::Response {
     let mut fields: Vec<(String, String)> = Vec::new();
     for (i, member) in members.iter().enumerate() {
-        let presence = if i < absent { "absent" } else if excused && i == absent { "excused" } else { "present" };
+        let presence = if i < absent {
+            "absent"
+        } else if excused && i == absent {
+            "excused"
+        } else {
+            "present"
+        };
         fields.push((format!("presence_{}", member.id), presence.into()));
-        fields.push((format!("reason_{}", member.id), if presence == "excused" { "Đi công tác".into() } else { String::new() }));
+        fields.push((
+            format!("reason_{}", member.id),
+            if presence == "excused" {
+                "Đi công tác".into()
+            } else {
+                String::new()
+            },
+        ));
     }
     fields.push(("guest_name_0".into(), "Phạm Văn Hùng".into()));
     fields.push(("guest_title_0".into(), "Đảng ủy viên".into()));
     fields.push(("guest_unit_0".into(), "Đảng ủy xã Định An".into()));
-    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     save(browser, session, "attendance", &borrowed).await
 }
 
 fn all_points(total_less: u8) -> Vec<(String, String)> {
     let mut left = total_less;
-    items().enumerate().map(|(i, item)| {
-        let take = left.min(item.max);
-        left -= take;
-        (format!("point_{i}"), (item.max - take).to_string())
-    }).collect()
+    items()
+        .enumerate()
+        .map(|(i, item)| {
+            let take = left.min(item.max);
+            left -= take;
+            (format!("point_{i}"), (item.max - take).to_string())
+        })
+        .collect()
 }
 
 both! {

@@ -40,11 +40,35 @@ fn minutes(closed: bool) -> Minutes {
     minutes.attendance = Attendance {
         attendees: vec![
             attendee(1, "Lê Thị Bích Ngọc", Standing::Full, Presence::Present, ""),
-            attendee(2, "Nguyễn Thị Thanh Tâm", Standing::Full, Presence::Present, ""),
-            attendee(3, "Nguyễn Thị Ly", Standing::Probationary, Presence::Present, ""),
-            attendee(4, "Trần Văn Hải", Standing::Full, Presence::Excused, "Đi công tác"),
+            attendee(
+                2,
+                "Nguyễn Thị Thanh Tâm",
+                Standing::Full,
+                Presence::Present,
+                "",
+            ),
+            attendee(
+                3,
+                "Nguyễn Thị Ly",
+                Standing::Probationary,
+                Presence::Present,
+                "",
+            ),
+            attendee(
+                4,
+                "Trần Văn Hải",
+                Standing::Full,
+                Presence::Excused,
+                "Đi công tác",
+            ),
             attendee(5, "Phạm Thị Hoa", Standing::Full, Presence::Absent, ""),
-            attendee(6, "Võ Văn Cường", Standing::Full, Presence::Exempt, "Tuổi cao"),
+            attendee(
+                6,
+                "Võ Văn Cường",
+                Standing::Full,
+                Presence::Exempt,
+                "Tuổi cao",
+            ),
         ],
         guests: vec![Guest {
             name: "Phạm Văn Hùng".into(),
@@ -149,12 +173,20 @@ fn the_minutes_hold_every_element_of_the_layout_in_order() {
     }
     assert_eq!(
         doc.closing.as_deref(),
-        Some("Buổi sinh hoạt kết thúc vào lúc 10 giờ 00 phút cùng ngày. Biên bản đã được đọc lại trước chi bộ./.")
+        Some(
+            "Buổi sinh hoạt kết thúc vào lúc 10 giờ 00 phút cùng ngày. Biên bản đã được đọc lại trước chi bộ./."
+        )
     );
     let left = doc.left_signature.as_ref().unwrap();
-    assert_eq!((left.authority.as_str(), left.name.as_str()), ("THƯ KÝ", "Nguyễn Thị Ly"));
     assert_eq!(
-        (doc.signature.authority.as_str(), doc.signature.name.as_str()),
+        (left.authority.as_str(), left.name.as_str()),
+        ("THƯ KÝ", "Nguyễn Thị Ly")
+    );
+    assert_eq!(
+        (
+            doc.signature.authority.as_str(),
+            doc.signature.name.as_str()
+        ),
         ("CHỦ TRÌ", "Lê Thị Bích Ngọc")
     );
 }

@@ -149,9 +149,7 @@ fn read_part(
             while kept.last().is_some_and(|s| *s == Speech::default()) {
                 kept.pop();
             }
-            kept.extend(
-                (0..crate::domain::minutes::BLANK_SPEECH_ROWS).map(|_| Speech::default()),
-            );
+            kept.extend((0..crate::domain::minutes::BLANK_SPEECH_ROWS).map(|_| Speech::default()));
             typed.speeches = kept;
             parsed
         }
@@ -251,7 +249,8 @@ pub async fn report(
     auth.require(scope.can_manage)?;
     let outcome = app::minutes::report(state.ctx(), auth.user_id(), scope.target()).await?;
     if outcome == Outcome::Done {
-        auth.flash("Đã báo cáo biên bản lên cấp ủy cấp trên.").await?;
+        auth.flash("Đã báo cáo biên bản lên cấp ủy cấp trên.")
+            .await?;
         return Ok(after(id, "report"));
     }
     let forms = Forms {
@@ -294,7 +293,17 @@ pub async fn propose_grade(
     let mut errors = Messages::new();
     let note = note("note", &typed.note, &mut errors);
     let scores = Scores::parse(&typed.points).map_err(|m| errors.extend(m));
-    grade(&state, &auth, scope, typed, errors, scores, &note, GradeStage::Proposed).await
+    grade(
+        &state,
+        &auth,
+        scope,
+        typed,
+        errors,
+        scores,
+        &note,
+        GradeStage::Proposed,
+    )
+    .await
 }
 
 /// A reviewer of the committee above confirms the proposed grade or changes it, with a reason.
@@ -331,7 +340,17 @@ pub async fn decide_grade(
             "Vui lòng ghi lý do khi xếp loại khác với đề xuất của chi bộ.".to_owned(),
         ));
     }
-    grade(&state, &auth, scope, typed, errors, scores, &reason, GradeStage::Decided).await
+    grade(
+        &state,
+        &auth,
+        scope,
+        typed,
+        errors,
+        scores,
+        &reason,
+        GradeStage::Decided,
+    )
+    .await
 }
 
 #[allow(clippy::too_many_arguments)]

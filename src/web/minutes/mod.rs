@@ -16,12 +16,10 @@ use crate::app;
 use crate::app::minutes::{Entry, Target};
 use crate::document::minutes::Context;
 use crate::document::{self, Document};
-use crate::domain::attendance::{Attendee, AttendanceInput, Presence};
+use crate::domain::attendance::{AttendanceInput, Attendee, Presence};
 use crate::domain::grading::{Criterion, Grading, SHEET};
 use crate::domain::member::Member;
-use crate::domain::minutes::{
-    Minutes, Speech, TimesInput, VoteInput, may_read, may_record,
-};
+use crate::domain::minutes::{Minutes, Speech, TimesInput, VoteInput, may_read, may_record};
 use crate::domain::org::Org;
 use crate::domain::plan::{Plan, Topic};
 use crate::domain::session::{Session, SessionId};
@@ -37,7 +35,10 @@ use crate::web::scope::{plan_page, readable_plan};
 pub fn routes() -> Routes {
     Routes::new()
         .route("/sessions/{id}/minutes", get(show))
-        .route("/sessions/{id}/minutes/parts/{part}", post(forms::save_part))
+        .route(
+            "/sessions/{id}/minutes/parts/{part}",
+            post(forms::save_part),
+        )
         .route("/sessions/{id}/minutes/close", post(forms::close))
         .route("/sessions/{id}/minutes/report", post(forms::report))
         .route("/sessions/{id}/minutes/grade", post(forms::propose_grade))
@@ -197,9 +198,7 @@ impl Typed {
                 })
         };
         let mut speeches = record.speeches.clone();
-        speeches.extend(
-            (0..crate::domain::minutes::BLANK_SPEECH_ROWS).map(|_| Speech::default()),
-        );
+        speeches.extend((0..crate::domain::minutes::BLANK_SPEECH_ROWS).map(|_| Speech::default()));
         Self {
             attendance: AttendanceInput::of(&minutes.attendance),
             times: TimesInput::of(record),
