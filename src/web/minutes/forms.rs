@@ -227,16 +227,29 @@ pub async fn close(
         today,
     )
     .await?;
-    if outcome == Outcome::Done {
-        auth.flash("Đã khóa biên bản; bước tổ chức sinh hoạt chuyên đề đã xong.")
-            .await?;
-        return Ok(after(id, "close"));
+    let done = "Đã khóa biên bản; bước tổ chức sinh hoạt chuyên đề đã xong.";
+    finish(&state, &auth, scope, &outcome, done, "close").await
+}
+
+/// After a step without input: back to the page with `done` as its notice, or the page again
+/// with the reason the step was not taken.
+async fn finish(
+    state: &AppState,
+    auth: &Auth,
+    scope: Scope,
+    outcome: &Outcome,
+    done: &str,
+    anchor: &str,
+) -> Result<Response, AppError> {
+    if *outcome == Outcome::Done {
+        auth.flash(done).await?;
+        return Ok(after(scope.session.id, anchor));
     }
     let forms = Forms {
-        refused: Some(refusal(&outcome)),
+        refused: Some(refusal(outcome)),
         ..Forms::fresh()
     };
-    rejected(&page(&state, &auth, scope, forms).await?)
+    rejected(&page(state, auth, scope, forms).await?)
 }
 
 /// The secretary sends the closed minutes to the higher committee.
@@ -248,16 +261,8 @@ pub async fn report(
     let scope = readable(&state, &auth, id).await?;
     auth.require(scope.can_manage)?;
     let outcome = app::minutes::report(state.ctx(), auth.user_id(), scope.target()).await?;
-    if outcome == Outcome::Done {
-        auth.flash("Đã báo cáo biên bản lên cấp ủy cấp trên.")
-            .await?;
-        return Ok(after(id, "report"));
-    }
-    let forms = Forms {
-        refused: Some(refusal(&outcome)),
-        ..Forms::fresh()
-    };
-    rejected(&page(&state, &auth, scope, forms).await?)
+    let done = "Đã báo cáo biên bản lên cấp ủy cấp trên.";
+    finish(&state, &auth, scope, &outcome, done, "report").await
 }
 
 /// The points typed on a grade form, under `prefix{i}`.
