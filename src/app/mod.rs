@@ -14,6 +14,7 @@ pub mod members;
 pub mod minutes;
 pub mod notifications;
 pub mod orgs;
+pub mod papers;
 pub mod plans;
 pub mod review;
 pub mod sessions;

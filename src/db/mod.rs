@@ -11,6 +11,7 @@ pub mod members;
 pub mod minutes;
 pub mod notifications;
 pub mod orgs;
+pub mod papers;
 pub mod plans;
 pub mod review;
 pub mod sessions;
@@ -240,6 +241,8 @@ stored_as_i64!(
     crate::domain::user::UserId,
     crate::domain::session::SessionId,
     crate::domain::minutes::MinutesId,
+    crate::domain::paper::PaperId,
+    crate::domain::paper::CommentId,
     crate::db::review::RevisionId
 );
 

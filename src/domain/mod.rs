@@ -13,6 +13,7 @@ pub mod member_import;
 pub mod minutes;
 pub mod notification;
 pub mod org;
+pub mod paper;
 pub mod plan;
 pub mod plan_check;
 pub mod plan_edit;

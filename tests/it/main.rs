@@ -19,6 +19,7 @@ mod migrations;
 mod minutes;
 mod notifications;
 mod orgs;
+mod papers;
 mod plans;
 mod review;
 mod sessions;

@@ -7,7 +7,7 @@ use chrono::Datelike;
 use reqwest::StatusCode;
 
 use crate::both;
-use crate::harness::{Browser, TestApp, bytes, docx_document_xml, pdf_text, version_in};
+use crate::harness::{Browser, TestApp, docx_document_xml, pdf_text, version_in};
 use chuyende::domain::grading::items;
 use chuyende::domain::member::Member;
 use chuyende::domain::org::Year;
@@ -173,7 +173,7 @@ both! {
         let print = member.get(&format!("{path}/document")).await;
         print.ok().contains("Số 1-BB/CB").contains("THƯ KÝ").contains("CHỦ TRÌ").lacks("DỰ THẢO")
             .contains("Trần &#60;b&#62;Hoa&#60;/b&#62; #set").lacks("Nơi nhận");
-        let (status, headers, docx) = bytes(&member, &format!("{path}/document.docx")).await;
+        let (status, headers, docx) = member.bytes(&format!("{path}/document.docx")).await;
         assert_eq!(status, StatusCode::OK);
         assert!(headers["content-disposition"].to_str().unwrap().contains("BB-01-CB-"));
         let xml = docx_document_xml(&docx);
@@ -185,7 +185,7 @@ both! {
             let found = xml[at..].find(wanted).unwrap_or_else(|| panic!("{wanted} not in the DOCX after {at}"));
             at += found + wanted.len();
         }
-        let (status, _, pdf) = bytes(&member, &format!("{path}/document.pdf")).await;
+        let (status, _, pdf) = member.bytes(&format!("{path}/document.pdf")).await;
         assert_eq!(status, StatusCode::OK);
         let text = pdf_text(&pdf);
         for wanted in ["BIÊN BẢN", "THÀNH PHẦN THAM DỰ", "Trần <b>Hoa</b> #set", "THƯ KÝ", "CHỦ TRÌ"] {
