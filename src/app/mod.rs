@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod calendar;
 pub mod dashboard;
 pub mod members;
+pub mod minutes;
 pub mod notifications;
 pub mod org_move;
 pub mod orgs;

@@ -10,6 +10,7 @@ pub mod dashboard;
 mod json;
 pub mod login_failures;
 pub mod members;
+pub mod minutes;
 pub mod notifications;
 pub mod org_move;
 pub mod orgs;
@@ -244,6 +245,7 @@ stored_as_i64!(
     crate::domain::member::MemberId,
     crate::domain::user::UserId,
     crate::domain::session::SessionId,
+    crate::domain::minutes::MinutesId,
     crate::domain::paper::PaperId,
     crate::domain::paper::CommentId,
     crate::db::review::RevisionId

@@ -355,8 +355,11 @@ fn timeline(table: &Table) -> WordTable {
         .indent(0)
 }
 
-/// Recipients on the left, signature on the right, kept on one page.
+/// Recipients (or a second signature) on the left, signature on the right, kept on one page.
 fn foot(doc: &Document) -> WordTable {
+    if let Some(left) = &doc.left_signature {
+        return two_columns(signature(left), signature(&doc.signature));
+    }
     let left_line = |run: WordRun| {
         Paragraph::new()
             .add_run(run)

@@ -10,6 +10,7 @@ pub mod docx;
 #[cfg(test)]
 mod fixtures;
 pub mod html;
+pub mod minutes;
 pub mod pdf;
 pub mod plan;
 pub mod typesetter;
@@ -56,6 +57,9 @@ pub struct Document {
     /// Printed lines of "Nơi nhận", each starting with "- "; the archive copy last.
     pub recipients: Vec<String>,
     pub signature: SignatureBlock,
+    /// A second signature in the foot's left column, in place of the recipients: the
+    /// minute-taker's ("THƯ KÝ") on minutes, beside the chair's on the right.
+    pub left_signature: Option<SignatureBlock>,
 }
 
 /// The two header columns.
@@ -199,6 +203,14 @@ pub fn file_stem(plan: &Plan, org: &Org) -> String {
         None => format!("KH-{}-{year}", org.abbreviation),
     };
     ascii_slug(&raw)
+}
+
+/// The file name of a session's minutes: `BB-03-CB-2024`, or `BB-du-thao-CB-2024` while open.
+pub fn minutes_file_stem(number: Option<&(u32, String)>, abbreviation: &str, year: i32) -> String {
+    ascii_slug(&match number {
+        Some((serial, issuer)) => format!("BB-{serial:02}-{issuer}-{year}"),
+        None => format!("BB-du-thao-{abbreviation}-{year}"),
+    })
 }
 
 /// Vietnamese letters without their marks (Đ → D), anything else outside `[A-Za-z0-9-]` turned

@@ -62,6 +62,7 @@ pub fn build(plan: &Plan, org: &Org) -> Document {
             title: plan.signature.title.label().to_owned(),
             name: one_line(&plan.signature.signer_name),
         },
+        left_signature: None,
     }
 }
 
@@ -321,7 +322,7 @@ fn lines(text: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// NFC, trimmed, with control characters (which XML cannot carry) turned into spaces.
-fn one_line(text: &str) -> String {
+pub(super) fn one_line(text: &str) -> String {
     let text = canonical(text);
     if text.chars().any(char::is_control) {
         let spaced: String = text

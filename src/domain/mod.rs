@@ -2,12 +2,15 @@
 //! into these types at the web edge, and storage speaks them too.
 
 pub mod access;
+pub mod attendance;
 pub mod calendar;
 pub mod calendar_feed;
+pub mod grading;
 pub mod lifecycle;
 pub mod mandate;
 pub mod member;
 pub mod member_import;
+pub mod minutes;
 pub mod notification;
 pub mod org;
 pub mod org_move;

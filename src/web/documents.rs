@@ -3,17 +3,16 @@
 
 use crate::web::routes::Routes;
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 
 use super::AppError;
 use super::auth::Auth;
+use super::download;
 use super::extract::Path;
 use super::scope::readable_plan;
 use crate::AppState;
 use crate::app::review::{self, RevisionId};
-use crate::document::typesetter::RenderError;
 use crate::document::{self, Document};
 use crate::domain::org::Org;
 use crate::domain::plan::{Plan, PlanId};
@@ -71,48 +70,18 @@ fn built(
 }
 
 fn print_view((doc, _, back): (Document, String, String)) -> Result<Response, AppError> {
-    Ok(Html(document::html::render(&doc, Some(&back))?).into_response())
+    download::print_view(&doc, &back)
 }
-
-/// A download: the file name is ASCII already; `filename*` repeats it for agents that prefer it.
-fn attachment(bytes: Vec<u8>, stem: &str, extension: &str, mime: &'static str) -> Response {
-    let name = format!("{stem}.{extension}");
-    let disposition = format!("attachment; filename=\"{name}\"; filename*=UTF-8''{name}");
-    (
-        [
-            (header::CONTENT_TYPE, mime.to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
-const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 fn docx((doc, stem, _): (Document, String, String)) -> Result<Response, AppError> {
-    Ok(attachment(
-        document::docx::render(&doc)?,
-        &stem,
-        "docx",
-        DOCX,
-    ))
+    download::docx(&doc, &stem)
 }
 
-/// Typeset off the async workers, a bounded number at once, within the time budget.
 async fn pdf(
     state: &AppState,
     (doc, stem, _): (Document, String, String),
 ) -> Result<Response, AppError> {
-    let bytes = state.typesetter.pdf(doc).await.map_err(|err| match err {
-        RenderError::OverBudget => {
-            tracing::warn!("PDF not typeset within its time budget");
-            AppError::PdfOverloaded
-        }
-        RenderError::Failed(err) => AppError::Internal(err),
-    })?;
-    Ok(attachment(bytes, &stem, "pdf", "application/pdf"))
+    download::pdf(state, doc, &stem).await
 }
 
 pub async fn plan_print(

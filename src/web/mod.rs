@@ -11,6 +11,7 @@ mod calendar;
 mod csrf;
 mod dashboard;
 mod documents;
+mod download;
 mod error;
 mod extract;
 mod form;
@@ -18,6 +19,7 @@ mod headers;
 mod health;
 mod home;
 mod members;
+mod minutes;
 mod notifications;
 mod org_move;
 mod orgs;
@@ -79,6 +81,7 @@ fn routes() -> routes::Routes {
         .merge(plans::routes())
         .merge(review::routes())
         .merge(sessions::routes())
+        .merge(minutes::routes())
         .merge(papers::routes())
         .merge(documents::routes())
         .merge(dashboard::routes())

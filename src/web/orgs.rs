@@ -41,6 +41,8 @@ struct ShowPage {
     plans: Vec<app::plans::Summary>,
     /// Issued directive plans of the committees above a cell.
     directives: Vec<orgs::Directive>,
+    /// Session minutes the cell reported to the committee above, newest first.
+    minutes: Vec<app::minutes::Reported>,
     can_plan: bool,
     can_edit: bool,
     can_add_child: bool,
@@ -78,16 +80,20 @@ pub async fn show(
         Vec::new()
     };
     let plans = app::plans::list_for_org(&state.db, id).await?;
-    let directives = if org.is_cell() {
-        orgs::directives_above(&state.db, &org, None).await?
+    let (directives, minutes) = if org.is_cell() {
+        (
+            orgs::directives_above(&state.db, &org, None).await?,
+            app::minutes::reported_by(&state.db, id, 20).await?,
+        )
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     render(&ShowPage {
         page: org_page(&state, &auth, &org, &org.name).await?,
         can_plan: auth.actor.can_edit_plans(&org),
         plans,
         directives,
+        minutes,
         can_add_child: auth.actor.can_add_org_under(&org),
         can_move: auth.actor.is_admin(),
         q: search.q,

@@ -230,11 +230,18 @@ struct InboxPage {
     page: Page,
     rows: Vec<InboxRow>,
     reviews_anything: bool,
+    /// Session minutes the cells below reported, newest first.
+    minutes: Vec<app::minutes::Reported>,
 }
 
 pub async fn inbox(State(state): State<AppState>, auth: Auth) -> Result<Response, AppError> {
     let committees: Vec<_> = auth.actor.reviews.iter().map(|r| r.committee_id).collect();
+    let mut minutes = Vec::new();
+    for committee in &committees {
+        minutes.extend(app::minutes::reported_to(&state.db, *committee, 50).await?);
+    }
     render(&InboxPage {
+        minutes,
         page: auth.page("Kế hoạch chờ xem xét"),
         rows: app::review::inbox(&state.db, &committees).await?,
         reviews_anything: !committees.is_empty(),

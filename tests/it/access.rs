@@ -219,6 +219,10 @@ both! {
         ]).await.redirects_to(&format!("/plans/{directive}"));
         // The reviewer's notice of cell B's submission.
         let notice = first_notification(&app, "danguy").await;
+        // The demo's scheduled session of this year, its minutes not recorded yet.
+        let this_year = Year::new(chrono::Datelike::year(&chrono::Local::now().date_naive())).unwrap();
+        let plan_now = db::plans::find(&app.db, cell_a, this_year).await.unwrap().unwrap();
+        let session = chuyende::app::sessions::open_of_plan(&app.db, plan_now).await.unwrap()[0].id;
         // Papers: the demo's session topic, presented by member A, has draft 1 (sent, comments
         // closed) and draft 2 (sent, a comment open); the secretary adds a final version with a
         // file, not sent, which only its authors and the cell's leaders see.
@@ -337,6 +341,18 @@ both! {
             post("/topics/{id}/session/move", format!("/topics/{topic}/session/move"), &[("date", "")], cell_a_writers, cell_a_readers),
             post("/topics/{id}/session/cancel", format!("/topics/{topic}/session/cancel"), &[("reason", "")], cell_a_writers, cell_a_readers),
             post("/topics/{id}/session/relay", format!("/topics/{topic}/session/relay"), &[], cell_a_writers, cell_a_readers),
+            // The minutes of a session: recorded by the cell's secretary and deputy (and the
+            // session's minute-taker); open minutes are theirs alone (the cell's readers see
+            // that they exist: 403); nobody decides a grade before the report.
+            get("/sessions/{id}/minutes", format!("/sessions/{session}/minutes"), cell_a_writers, cell_a_readers),
+            get("/sessions/{id}/minutes/document", format!("/sessions/{session}/minutes/document"), cell_a_writers, cell_a_readers),
+            get("/sessions/{id}/minutes/document.docx", format!("/sessions/{session}/minutes/document.docx"), cell_a_writers, cell_a_readers),
+            get("/sessions/{id}/minutes/document.pdf", format!("/sessions/{session}/minutes/document.pdf"), cell_a_writers, cell_a_readers),
+            post("/sessions/{id}/minutes/parts/{part}", format!("/sessions/{session}/minutes/parts/times"), &[("version", "0"), ("started", "25:00")], cell_a_writers, cell_a_readers),
+            post("/sessions/{id}/minutes/close", format!("/sessions/{session}/minutes/close"), &[("version", "0")], cell_a_writers, cell_a_readers),
+            post("/sessions/{id}/minutes/report", format!("/sessions/{session}/minutes/report"), &[], cell_a_writers, cell_a_readers),
+            post("/sessions/{id}/minutes/grade", format!("/sessions/{session}/minutes/grade"), &[], cell_a_writers, cell_a_readers),
+            post("/sessions/{id}/minutes/decide", format!("/sessions/{session}/minutes/decide"), &[], &[], cell_a_readers),
             // The papers of a topic: member A presents it, the leaders approve them for the
             // members, who comment; the presenter and the leaders answer and close.
             get("/topics/{id}/papers", format!("/topics/{paper_topic}/papers"), paper_readers, paper_readers),

@@ -4,12 +4,8 @@
 use reqwest::StatusCode;
 
 use crate::both;
-use crate::harness::{docx_document_xml, kindergarten_2022, version_in};
+use crate::harness::{docx_document_xml, kindergarten_2022, pdf_text, version_in};
 use chuyende::db::review;
-
-fn pdf_text(file: &[u8]) -> String {
-    pdf_extract::extract_text_from_mem(file).expect("a readable PDF")
-}
 
 both! {
     async fn the_three_formats_follow_the_plan_page_rules(app: TestApp) {

@@ -509,3 +509,8 @@ pub fn docx_document_xml(file: &[u8]) -> String {
         .unwrap();
     xml
 }
+
+/// The text of a PDF file.
+pub fn pdf_text(file: &[u8]) -> String {
+    pdf_extract::extract_text_from_mem(file).expect("a readable PDF")
+}

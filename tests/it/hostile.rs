@@ -227,11 +227,13 @@ pub(crate) fn resolve(route: &str, ids: &Ids) -> Option<String> {
                 "users" => ids.user.to_string(),
                 "revisions" => ids.revision.to_string(),
                 "notifications" => ids.notification.to_string(),
+                "sessions" => ids.session.to_string(),
                 "papers" => ids.paper.to_string(),
                 "paper-comments" => ids.comment.to_string(),
                 other => panic!("teach the sweep the {{id}} after /{other}/ in {route}"),
             },
             "{section}" => "purposes".to_owned(),
+            "{part}" => "times".to_owned(),
             "{org}" => ids.committee.to_string(),
             other if other.starts_with('{') => {
                 panic!("teach the sweep the parameter {other} of {route}")
@@ -253,6 +255,7 @@ pub(crate) struct Ids {
     pub user: String,
     pub revision: String,
     pub notification: String,
+    pub session: String,
     pub paper: String,
     pub comment: String,
 }
@@ -322,6 +325,12 @@ both! {
             // Pages of things that do not exist answer 404 and show no form; that is enough.
             revision: "999999".into(),
             notification: "999999".into(),
+            // The demo's scheduled session of this year: its minutes' page has every record form.
+            session: {
+                let this_year = Year::new(chrono::Datelike::year(&chrono::Local::now().date_naive())).unwrap();
+                let plan_now = db::plans::find(&app.db, demo.kindergarten.id, this_year).await.unwrap().unwrap();
+                chuyende::app::sessions::open_of_plan(&app.db, plan_now).await.unwrap()[0].id.to_string()
+            },
             paper: paper.to_string(),
             comment: comment.to_string(),
         };

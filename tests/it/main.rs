@@ -17,6 +17,7 @@ mod headers;
 mod hostile;
 mod members;
 mod migrations;
+mod minutes;
 mod notifications;
 mod operation;
 mod orgs;

@@ -103,7 +103,8 @@ async fn every_page(app: &TestApp) -> Vec<Page> {
         .await
         .unwrap()
         .unwrap();
-    let paper_topic = db::sessions::open_of_plan(&app.db, current).await.unwrap()[0].topic_id;
+    let demo_session = db::sessions::open_of_plan(&app.db, current).await.unwrap()[0].clone();
+    let paper_topic = demo_session.topic_id;
     let paper = db::papers::of_topic(&app.db, paper_topic)
         .await
         .unwrap()
@@ -124,6 +125,7 @@ async fn every_page(app: &TestApp) -> Vec<Page> {
         user: user.to_string(),
         revision: revision.to_string(),
         notification: notification.clone(),
+        session: demo_session.id.to_string(),
         paper: paper.to_string(),
         comment: comment.to_string(),
     };
@@ -137,6 +139,7 @@ async fn every_page(app: &TestApp) -> Vec<Page> {
         user: cell_ids.user.clone(),
         revision: cell_ids.revision.clone(),
         notification,
+        session: cell_ids.session.clone(),
         paper: cell_ids.paper.clone(),
         comment: cell_ids.comment.clone(),
     };

@@ -53,6 +53,8 @@ struct SessionPage {
     errors: FieldErrors,
     reason: String,
     refused: Option<String>,
+    /// The open session's minutes are the reader's to open.
+    minutes_readable: bool,
     /// The topic's papers, if the actor may open them: the latest circulated version and how
     /// long before this session it went out.
     papers: Option<Option<(Paper, Option<Lead>)>>,
@@ -137,6 +139,15 @@ async fn page(
         Some(session) => SessionInput::of(session),
         None => SessionInput::blank(&members),
     });
+    let minutes_readable = match &session {
+        Some(s) => crate::domain::minutes::may_read(
+            &auth.actor,
+            &scope.cell,
+            s.minute_taker.as_ref().map(|a| a.member),
+            app::minutes::stage_of(state.ctx(), s.id).await?,
+        ),
+        None => false,
+    };
     let papers = if auth.actor.paper_rights(&scope.cell, &scope.topic).reads() {
         let latest = app::papers::of_topic(&state.db, scope.topic.id)
             .await?
@@ -155,6 +166,7 @@ async fn page(
     };
     let title = format!("Buổi sinh hoạt chuyên đề: {}", scope.topic.title);
     Ok(SessionPage {
+        minutes_readable,
         page: plan_page(state, auth, &scope.cell, &scope.plan, &title).await?,
         history: app::sessions::history(&state.db, scope.topic.id).await?,
         can_edit: auth.actor.can_edit_plans(&scope.cell),
