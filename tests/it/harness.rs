@@ -154,24 +154,20 @@ impl TestApp {
         let db = Db::connect(&database_url).await.expect("connect");
         db.migrate().await.expect("migrate");
         let demo = demo::load(&db).await.expect("demo data");
-
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = listener.local_addr().unwrap();
-        let app = chuyende::app(AppState::new(db.clone(), settings));
-        tokio::spawn(async move {
-            axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .unwrap();
-        });
         TestApp {
-            base: format!("http://{address}"),
+            base: serve(db.clone(), settings).await,
             db,
             demo,
             database_url,
             _cleanup: cleanup,
+        }
+    }
+
+    /// The name of this test's PostgreSQL database.
+    pub fn postgres_name(&self) -> Option<&str> {
+        match &self._cleanup {
+            Cleanup::Postgres { name, .. } => Some(name),
+            Cleanup::Sqlite(_) => None,
         }
     }
 
@@ -207,6 +203,23 @@ impl TestApp {
         );
         browser
     }
+}
+
+/// Serves the app on `db` on a free port (a second server on a test's database, seen another
+/// way: read-only, full, unreachable); its base URL.
+pub async fn serve(db: Db, settings: Settings) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let app = chuyende::app(AppState::new(db, settings));
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    format!("http://{address}")
 }
 
 #[derive(Clone)]
@@ -282,6 +295,14 @@ impl Browser {
             status,
             headers,
             body,
+        }
+    }
+
+    /// The same browser (its cookies and last token) talking to another server.
+    pub fn at(&self, base: &str) -> Browser {
+        Browser {
+            base: base.to_owned(),
+            ..self.clone()
         }
     }
 

@@ -22,4 +22,5 @@ mod plans;
 mod review;
 mod sessions;
 mod states;
+mod storage;
 mod typesetting;
