@@ -307,3 +307,81 @@ async fn the_session_expiry_moves_on_once_in_a_while() {
         );
     }
 }
+
+/// A TCP relay to the PostgreSQL server that can be cut (the server "stops": every connection
+/// breaks, new ones are refused) and restored.
+struct Relay {
+    port: u16,
+    open: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    links: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::AbortHandle>>>,
+}
+
+impl Relay {
+    async fn to(target: String) -> Relay {
+        use std::sync::atomic::Ordering;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let relay = Relay {
+            port: listener.local_addr().unwrap().port(),
+            open: Default::default(),
+            links: Default::default(),
+        };
+        relay.open.store(true, Ordering::SeqCst);
+        let (open, links) = (relay.open.clone(), relay.links.clone());
+        tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                if !open.load(Ordering::SeqCst) {
+                    continue; // dropped: the connection is refused
+                }
+                let target = target.clone();
+                let link = tokio::spawn(async move {
+                    if let Ok(mut server) = tokio::net::TcpStream::connect(target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                    }
+                });
+                links.lock().unwrap().push(link.abort_handle());
+            }
+        });
+        relay
+    }
+
+    fn cut(&self) {
+        self.open.store(false, std::sync::atomic::Ordering::SeqCst);
+        for link in self.links.lock().unwrap().drain(..) {
+            link.abort();
+        }
+    }
+
+    fn restore(&self) {
+        self.open.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// A PostgreSQL server that stops and comes back: pages say the database is unavailable, then
+/// the same server recovers on its own with the pool's own settings (connections tested before
+/// use, a bounded wait for a new one).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_recovers_when_the_database_comes_back() {
+    let app = TestApp::start(Backend::Postgres).await;
+    let browser = app.login("bithu").await;
+    let cell = app.demo.kindergarten.id;
+    // postgres://user@host:port/name → the same through the relay.
+    let (scheme_user, rest) = app.database_url.split_once('@').unwrap();
+    let (authority, name) = rest.split_once('/').unwrap();
+    let relay = Relay::to(authority.to_owned()).await;
+    let url = format!("{scheme_user}@127.0.0.1:{}/{name}", relay.port);
+    let through = serve(Db::connect(&url).await.unwrap(), Settings::default()).await;
+    let reader = browser.at(&through);
+    reader.get(&format!("/orgs/{cell}")).await.ok();
+
+    relay.cut();
+    let page = reader.get(&format!("/orgs/{cell}")).await;
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    page.contains("Tạm thời không truy cập được cơ sở dữ liệu");
+
+    relay.restore();
+    reader.get(&format!("/orgs/{cell}")).await.ok();
+    assert_eq!(
+        app.browser().at(&through).get("/healthz").await.status,
+        StatusCode::OK
+    );
+}
