@@ -208,7 +208,12 @@ impl IntoResponse for AppError {
             status: status.as_u16(),
             message,
             link: None,
-            request_id: super::fault::request_id(),
+            // On a failure of ours, to quote to an administrator. Not on a 404: what is out of
+            // one's scope answers exactly like what does not exist.
+            request_id: status
+                .is_server_error()
+                .then(super::fault::request_id)
+                .flatten(),
         }
         .respond(status)
     }

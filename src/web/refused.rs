@@ -113,7 +113,7 @@ pub fn page(why: Why, fields: &[(String, String)]) -> Response {
         check: None,
         resend: None,
         status: 403,
-        request_id: super::fault::request_id(),
+        request_id: None,
         kept: kept(fields),
     };
     match template.render() {
