@@ -385,3 +385,48 @@ async fn the_app_recovers_when_the_database_comes_back() {
         StatusCode::OK
     );
 }
+
+/// Makes the sessions table refuse new rows as a read-only database does (a trigger raising
+/// its error), or lifts that: the session cannot be saved after a save has committed.
+async fn freeze_new_sessions(db: &Db, frozen: bool) {
+    let statements: &[&str] = match (db, frozen) {
+        (Db::Sqlite(_), true) => &["CREATE TRIGGER sessions_frozen BEFORE INSERT ON sessions \
+             BEGIN SELECT RAISE(ABORT, 'attempt to write a readonly database'); END"],
+        (Db::Sqlite(_), false) => &["DROP TRIGGER sessions_frozen"],
+        (Db::Postgres(_), true) => &[
+            "CREATE FUNCTION sessions_frozen() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+             RAISE EXCEPTION 'cannot execute INSERT in a read-only transaction' \
+             USING ERRCODE = '25006'; END $$",
+            "CREATE TRIGGER sessions_frozen BEFORE INSERT ON sessions \
+             FOR EACH ROW EXECUTE FUNCTION sessions_frozen()",
+        ],
+        (Db::Postgres(_), false) => &["DROP TRIGGER sessions_frozen ON sessions"],
+    };
+    for sql in statements {
+        match db {
+            Db::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+            Db::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+        }
+        .unwrap();
+    }
+}
+
+both! {
+    async fn a_committed_save_is_never_reported_as_failed(app: TestApp) {
+        let browser = app.login("dangvien").await;
+        browser.get("/account/password").await.ok();
+        // The password change commits, then its session (under a new id) cannot be stored.
+        freeze_new_sessions(&app.db, true).await;
+        let response = browser
+            .post("/account/password", &[("current", "chuyende-demo"), ("new", "mat-khau-moi-2"), ("confirm", "mat-khau-moi-2")])
+            .await;
+        assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+        response
+            .contains("Có thể đã được lưu")
+            .contains("chỉ đọc")
+            .contains("Mở trang để kiểm tra")
+            .contains("mã yêu cầu");
+        freeze_new_sessions(&app.db, false).await;
+        app.login_with("dangvien", "mat-khau-moi-2").await.get("/").await.ok();
+    }
+}
