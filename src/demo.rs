@@ -21,7 +21,7 @@ pub struct Account {
     pub role: &'static str,
 }
 
-pub const ACCOUNTS: [Account; 4] = [
+pub const ACCOUNTS: [Account; 5] = [
     Account {
         login: "admin",
         name: "Quản trị hệ thống",
@@ -41,6 +41,11 @@ pub const ACCOUNTS: [Account; 4] = [
         login: "danguy",
         name: "Phạm Văn Hùng",
         role: "Cán bộ theo dõi, Đảng ủy xã Định An",
+    },
+    Account {
+        login: "thanhtam",
+        name: "Nguyễn Thị Thanh Tâm",
+        role: "Chi ủy viên Chi bộ Mầm non Định An",
     },
 ];
 
@@ -122,13 +127,14 @@ pub async fn load(db: &Db) -> anyhow::Result<Loaded> {
     for account in &ACCOUNTS {
         ids.push(ensure_user(db, account, &hash).await?);
     }
-    let [_, secretary, member_ly, reviewer] = ids[..] else {
-        unreachable!("four demo accounts")
+    let [_, secretary, member_ly, reviewer, committee_member] = ids[..] else {
+        unreachable!("five demo accounts")
     };
 
     if let Some(loaded) = find(db).await? {
         load_plans(db, &loaded).await?;
         load_session(db, &loaded).await?;
+        load_papers(db, &loaded).await?;
         return Ok(loaded);
     }
 
@@ -169,6 +175,7 @@ pub async fn load(db: &Db) -> anyhow::Result<Loaded> {
     )
     .await?;
     members::link_user(db, people[0], secretary).await?;
+    members::link_user(db, people[2], committee_member).await?;
     members::link_user(db, people[3], member_ly).await?;
 
     let school = add(
@@ -312,6 +319,7 @@ pub async fn load(db: &Db) -> anyhow::Result<Loaded> {
     };
     load_plans(db, &loaded).await?;
     load_session(db, &loaded).await?;
+    load_papers(db, &loaded).await?;
     Ok(loaded)
 }
 
@@ -412,6 +420,124 @@ async fn load_session(db: &Db, loaded: &Loaded) -> anyhow::Result<()> {
         title: &topic.title,
     };
     app::sessions::schedule(ctx, None, target, &draft, false).await?;
+    Ok(())
+}
+
+/// The papers of the demo session's topic, presented by Nguyễn Thị Ly: draft 1 sent to the
+/// members, commented on, answered and closed; draft 2 sent, with a comment not yet answered.
+/// Added once.
+async fn load_papers(db: &Db, loaded: &Loaded) -> anyhow::Result<()> {
+    use crate::domain::paper::{Answer, CommentDraft, PaperDraft, Stage, Verdict};
+    let ctx = app::Ctx { db, mail: false };
+    let today = chrono::Local::now().date_naive();
+    let year = Year::new(chrono::Datelike::year(&today)).expect("a current year");
+    let cell = &loaded.kindergarten;
+    let Some(plan_id) = plans::find(db, cell.id, year).await? else {
+        return Ok(());
+    };
+    let Some(session) = app::sessions::open_of_plan(db, plan_id).await?.pop() else {
+        return Ok(());
+    };
+    if !app::papers::of_topic(db, session.topic_id)
+        .await?
+        .is_empty()
+    {
+        return Ok(());
+    }
+    let plan = plans::get(db, plan_id).await?.ok_or_else(incomplete)?;
+    let topic = plan
+        .topics
+        .iter()
+        .find(|t| t.id == session.topic_id)
+        .ok_or_else(incomplete)?;
+    let target = app::sessions::Target {
+        plan: plan.id,
+        topic: topic.id,
+        cell: cell.id,
+        title: &topic.title,
+    };
+    let mut accounts = Vec::new();
+    for login in ["dangvien", "bithu", "thanhtam"] {
+        accounts.push(users::find_by_login(db, login).await?.map(|u| u.id));
+    }
+    let [presenter, secretary, member] = accounts[..] else {
+        unreachable!("three logins")
+    };
+    let body = |lines: &[&str]| lines.join("\n");
+    let mut first = None;
+    for (stage, text) in [
+        (
+            Stage::Draft1,
+            body(&[
+                "I. Sự cần thiết của chuyên đề: tai nạn thương tích ở trẻ mầm non vẫn xảy ra, phần lớn có thể phòng tránh.",
+                "II. Thực trạng tại trường: cơ sở vật chất đã được rà soát; còn khu vực sân chơi chưa có rào chắn.",
+                "III. Giải pháp: kiểm tra an toàn hằng tháng, tập huấn sơ cứu cho giáo viên, phối hợp với cha mẹ trẻ.",
+                "IV. Trách nhiệm của đảng viên: gương mẫu thực hiện, phát hiện và báo cáo kịp thời nguy cơ mất an toàn.",
+            ]),
+        ),
+        (
+            Stage::Draft2,
+            body(&[
+                "I. Sự cần thiết của chuyên đề (đã bổ sung số liệu năm học trước).",
+                "II. Thực trạng tại trường và kết quả khắc phục khu vực sân chơi.",
+                "III. Giải pháp và phân công thực hiện đến từng tổ chuyên môn.",
+            ]),
+        ),
+    ] {
+        let draft = PaperDraft {
+            stage,
+            body: text,
+            upload: None,
+        };
+        let id = app::papers::add(ctx, presenter, target, &draft).await?;
+        app::papers::circulate(ctx, secretary, target, id, today).await?;
+        let paper = app::papers::get(db, id).await?.ok_or_else(incomplete)?;
+        first.get_or_insert(paper.clone());
+        let comments: &[(Option<u32>, &str, Option<UserId>)] = if stage == Stage::Draft1 {
+            &[
+                (
+                    Some(2),
+                    "Đề nghị nêu rõ số vụ tai nạn của năm học trước để thấy mức độ.",
+                    member,
+                ),
+                (
+                    None,
+                    "Bố cục nên thêm phần kiến nghị với nhà trường.",
+                    secretary,
+                ),
+            ]
+        } else {
+            &[(
+                Some(3),
+                "Nên ghi thời hạn hoàn thành cho từng giải pháp.",
+                member,
+            )]
+        };
+        for (paragraph, text, by) in comments {
+            let draft = CommentDraft {
+                paragraph: *paragraph,
+                body: (*text).to_owned(),
+            };
+            app::papers::add_comment(ctx, *by, target, &paper, &draft).await?;
+        }
+    }
+    let first = first.ok_or_else(incomplete)?;
+    let comments = app::papers::comments(db, first.id).await?;
+    let answers = [
+        (Verdict::Taken, "Đã bổ sung số liệu vào dự thảo lần 2."),
+        (
+            Verdict::Rejected,
+            "Kiến nghị sẽ nêu trong báo cáo kết quả sinh hoạt, không đưa vào chuyên đề.",
+        ),
+    ];
+    for (comment, (verdict, reply)) in comments.iter().zip(answers) {
+        let answer = Answer {
+            verdict,
+            reply: reply.to_owned(),
+        };
+        app::papers::answer(ctx, presenter, target, comment, comment.version, &answer).await?;
+    }
+    app::papers::close(ctx, presenter, target, &first, comments.len(), today).await?;
     Ok(())
 }
 

@@ -13,6 +13,7 @@ pub mod dashboard;
 pub mod members;
 pub mod notifications;
 pub mod orgs;
+pub mod papers;
 pub mod plans;
 pub mod review;
 pub mod sessions;

@@ -5,9 +5,10 @@
 
 use chrono::NaiveDate;
 
+use super::notifications::tell_members;
 use super::plans::{Refusal, Saved, active_members, save_in};
 use super::{Ctx, Result};
-use crate::db::{Tx, notifications, plans, sessions};
+use crate::db::{Tx, plans, sessions};
 use crate::domain::calendar::Due;
 use crate::domain::member::Member;
 use crate::domain::notification::Notice;
@@ -234,23 +235,4 @@ async fn set_dates(
             Saved::Refused(refusal) => Some(refusal),
         },
     )
-}
-
-/// Notifies every active member of the cell who has an account, except the one acting.
-async fn tell_members(
-    tx: &mut Tx,
-    ctx: Ctx<'_>,
-    by: Option<UserId>,
-    members: &[Member],
-    notice: &Notice,
-) -> Result<()> {
-    let ids: Vec<_> = members.iter().map(|m| m.id).collect();
-    let users: Vec<UserId> = notifications::member_users(tx, &ids)
-        .await?
-        .into_iter()
-        .map(|(_, user)| user)
-        .filter(|user| Some(*user) != by)
-        .collect();
-    notifications::notify_in(tx, &users, notice, ctx.mail).await?;
-    Ok(())
 }

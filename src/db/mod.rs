@@ -11,6 +11,7 @@ pub mod login_failures;
 pub mod members;
 pub mod notifications;
 pub mod orgs;
+pub mod papers;
 pub mod plans;
 pub mod review;
 pub mod sessions;
@@ -279,6 +280,8 @@ stored_as_i64!(
     crate::domain::member::MemberId,
     crate::domain::user::UserId,
     crate::domain::session::SessionId,
+    crate::domain::paper::PaperId,
+    crate::domain::paper::CommentId,
     crate::db::review::RevisionId
 );
 

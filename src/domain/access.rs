@@ -3,6 +3,8 @@
 
 use super::member::{CellRole, MemberId};
 use super::org::{Org, OrgId, OrgKind, OrgPath};
+use super::paper::Paper;
+use super::plan::{Presenter, StepKind, Topic};
 use super::user::{User, UserId};
 
 /// An active member record linked to the actor's account.
@@ -130,6 +132,80 @@ impl Actor {
             .iter()
             .find(|m| m.cell_id == cell_id)
             .map(|m| m.member_id)
+    }
+}
+
+/// What the actor may do with the papers of one topic of a cell (Hướng dẫn 42-HD/BTCTW: the
+/// presenter writes, the cell's leaders approve it for the members, the members comment).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaperRights {
+    user: UserId,
+    /// An active member of the cell.
+    member: bool,
+    /// Its secretary or deputy.
+    manages: bool,
+    /// The topic's presenter, or assigned to write its outline or a draft.
+    presenter: bool,
+    /// Staff of a committee above the cell.
+    reviewer: bool,
+}
+
+impl PaperRights {
+    /// Opening the topic's papers at all: nobody else learns they exist.
+    pub fn reads(&self) -> bool {
+        self.member || self.reviewer || self.writes()
+    }
+
+    /// Writing and uploading versions.
+    pub fn writes(&self) -> bool {
+        self.presenter || self.manages
+    }
+
+    /// A version not yet circulated is its authors' and the leaders' only.
+    pub fn sees(&self, paper: &Paper) -> bool {
+        (paper.circulated.is_some() && self.reads())
+            || self.writes()
+            || paper.created_by == Some(self.user)
+    }
+
+    /// "Thông qua dự thảo, gửi đảng viên".
+    pub fn circulates(&self) -> bool {
+        self.manages
+    }
+
+    pub fn comments(&self) -> bool {
+        self.member
+    }
+
+    /// Taking comments in or not, and closing them.
+    pub fn answers(&self) -> bool {
+        self.writes()
+    }
+}
+
+impl Actor {
+    /// Administrators are not among the readers: a cell's drafts are the cell's and its
+    /// committees' business, not the system's keepers'.
+    pub fn paper_rights(&self, cell: &Org, topic: &Topic) -> PaperRights {
+        let me = self.member_in(cell.id);
+        let writes_steps = [StepKind::Outline, StepKind::Draft1, StepKind::Draft2];
+        let presenter = me.is_some_and(|me| {
+            matches!(topic.presenter, Presenter::Member { id, .. } if id == me)
+                || topic
+                    .steps
+                    .iter()
+                    .filter(|s| writes_steps.contains(&s.kind))
+                    .any(|s| s.assignees.iter().any(|a| a.member == me))
+        });
+        PaperRights {
+            user: self.user.id,
+            member: me.is_some(),
+            manages: self
+                .member_role_in(cell.id)
+                .is_some_and(CellRole::manages_cell),
+            presenter,
+            reviewer: cell.is_cell() && self.reviews_subtree_of(&cell.path),
+        }
     }
 }
 

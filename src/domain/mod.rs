@@ -10,6 +10,7 @@ pub mod member;
 pub mod member_import;
 pub mod notification;
 pub mod org;
+pub mod paper;
 pub mod plan;
 pub mod plan_check;
 pub mod plan_edit;

@@ -27,10 +27,14 @@ pub enum NoticeKind {
     SessionMoved,
     /// A session was cancelled (to the cell's members).
     SessionCancelled,
+    /// A topic's draft was sent to the members (to the cell's members).
+    PaperCirculated,
+    /// The presenter answered a comment (to the member who made it).
+    CommentAnswered,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 8] = [
+    pub const ALL: [NoticeKind; 10] = [
         NoticeKind::Submitted,
         NoticeKind::Returned,
         NoticeKind::Accepted,
@@ -39,6 +43,8 @@ impl NoticeKind {
         NoticeKind::DirectiveIssued,
         NoticeKind::SessionMoved,
         NoticeKind::SessionCancelled,
+        NoticeKind::PaperCirculated,
+        NoticeKind::CommentAnswered,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -51,6 +57,8 @@ impl NoticeKind {
             NoticeKind::DirectiveIssued => "directive_issued",
             NoticeKind::SessionMoved => "session_moved",
             NoticeKind::SessionCancelled => "session_cancelled",
+            NoticeKind::PaperCirculated => "paper_circulated",
+            NoticeKind::CommentAnswered => "comment_answered",
         }
     }
 
@@ -68,6 +76,8 @@ impl NoticeKind {
             NoticeKind::DirectiveIssued => "Kế hoạch của cấp trên",
             NoticeKind::SessionMoved => "Đổi lịch sinh hoạt chuyên đề",
             NoticeKind::SessionCancelled => "Hủy buổi sinh hoạt chuyên đề",
+            NoticeKind::PaperCirculated => "Dự thảo chuyên đề gửi đảng viên",
+            NoticeKind::CommentAnswered => "Ý kiến góp ý được trả lời",
         }
     }
 }
@@ -179,6 +189,38 @@ impl Notice {
             NoticeKind::SessionMoved,
             &format!("Buổi sinh hoạt chuyên đề “{topic_title}” đổi lịch: {when}, tại {venue}."),
             &format!("/topics/{topic}/session"),
+        )
+    }
+
+    /// To the cell's members: a topic's draft was approved and sent to them to study.
+    pub fn paper_circulated(
+        topic_title: &str,
+        stage: &str,
+        session: Option<&str>,
+        paper: super::paper::PaperId,
+    ) -> Self {
+        let session = session
+            .map(|when| format!(" Buổi sinh hoạt: {when}."))
+            .unwrap_or_default();
+        Self::new(
+            NoticeKind::PaperCirculated,
+            &format!(
+                "{stage} chuyên đề “{topic_title}” đã được gửi đến đảng viên để nghiên cứu, góp ý.{session}"
+            ),
+            &format!("/papers/{paper}"),
+        )
+    }
+
+    /// To a member: the presenter answered their comment on a topic's draft.
+    pub fn comment_answered(
+        topic_title: &str,
+        verdict: &str,
+        paper: super::paper::PaperId,
+    ) -> Self {
+        Self::new(
+            NoticeKind::CommentAnswered,
+            &format!("Ý kiến của đồng chí về dự thảo chuyên đề “{topic_title}”: {verdict}."),
+            &format!("/papers/{paper}"),
         )
     }
 

@@ -15,7 +15,7 @@
 use std::pin::Pin;
 
 use axum::body::{Body, Bytes, HttpBody};
-use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::extract::{FromRequest, MatchedPath, Multipart, Request, State};
 use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -27,7 +27,7 @@ use tower_sessions::session::Id;
 use super::error::SessionEnded;
 use super::fault::StorageFault;
 use super::refused::{self, Sent, Why};
-use super::{AppError, BODY_LIMIT};
+use super::{AppError, BODY_LIMIT, body_limit};
 use crate::AppState;
 
 const KEY: &str = "csrf";
@@ -74,15 +74,15 @@ pub async fn rotate(session: &Session) -> Result<String, AppError> {
     Ok(token)
 }
 
-/// Set on a request whose body was larger than [`BODY_LIMIT`]: the handler's own body extractor
+/// Set on a request whose body was larger than its route's limit ([`body_limit`]): the handler's own body extractor
 /// refuses it, and a handler that can say "too large" (the member import) looks for this.
 #[derive(Debug, Clone, Copy)]
 pub struct Oversized;
 
-/// How much of an oversized body is still read (and thrown away) so that the answer reaches
-/// the browser: a server that answers while the client is still sending resets the connection,
-/// and the browser shows its own error instead of ours.
-const DRAIN_LIMIT: usize = 8 * BODY_LIMIT;
+/// How much of an oversized body is still read (and thrown away), as a multiple of the route's
+/// limit, so that the answer reaches the browser: a server that answers while the client is
+/// still sending resets the connection, and the browser shows its own error instead of ours.
+const DRAIN_FACTOR: usize = 16;
 
 pub async fn protect(
     State(_): State<AppState>,
@@ -103,7 +103,13 @@ pub async fn protect(
     // The token is a field of the form (multipart forms included, so that it never travels in
     // a URL and lands in a log), so the body is read here, bounded, and handed on as read.
     let (mut parts, body) = request.into_parts();
-    let Ok((bytes, oversized)) = read_bounded(body).await else {
+    let limit = body_limit(
+        parts
+            .extensions
+            .get::<MatchedPath>()
+            .map(MatchedPath::as_str),
+    );
+    let Ok((bytes, oversized)) = read_bounded(body, limit).await else {
         return AppError::BadRequest.into_response();
     };
     if oversized {
@@ -143,6 +149,16 @@ pub async fn protect(
     };
     match provided {
         Some(token) if constant_time_eq(token.as_bytes(), expected.as_bytes()) => {
+            let bytes = if oversized && is_multipart(&parts.headers) {
+                // Cut at the limit, a multipart form still yields the fields before the cut
+                // (its text, which comes before its file: the handler shows it back); whole, it
+                // would be refused at once. Its handler knows from `Oversized` what happened.
+                // Any other form keeps the byte past the limit, so its extractor refuses it.
+                parts.headers.remove(header::CONTENT_LENGTH);
+                bytes.slice(..limit)
+            } else {
+                bytes
+            };
             let response = next
                 .run(Request::from_parts(parts, Body::from(bytes)))
                 .await;
@@ -161,9 +177,9 @@ pub async fn protect(
     }
 }
 
-/// The body, up to [`BODY_LIMIT`] bytes plus one when there was more (so that the handler's
+/// The body, up to `limit` bytes plus one when there was more (so that the handler's
 /// extractor still sees it is too large), and whether there was more.
-async fn read_bounded(mut body: Body) -> Result<(Bytes, bool), axum::Error> {
+async fn read_bounded(mut body: Body, limit: usize) -> Result<(Bytes, bool), axum::Error> {
     let mut bytes = Vec::new();
     let mut seen = 0usize;
     while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
@@ -171,15 +187,22 @@ async fn read_bounded(mut body: Body) -> Result<(Bytes, bool), axum::Error> {
             continue;
         };
         seen = seen.saturating_add(data.len());
-        if bytes.len() <= BODY_LIMIT {
-            let room = BODY_LIMIT + 1 - bytes.len();
+        if bytes.len() <= limit {
+            let room = limit + 1 - bytes.len();
             bytes.extend_from_slice(&data[..data.len().min(room)]);
         }
-        if seen > DRAIN_LIMIT {
+        if seen > DRAIN_FACTOR * limit {
             break;
         }
     }
-    Ok((Bytes::from(bytes), seen > BODY_LIMIT))
+    Ok((Bytes::from(bytes), seen > limit))
+}
+
+fn is_multipart(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|kind| kind.starts_with("multipart/form-data"))
 }
 
 /// The text fields of a urlencoded or multipart form (files left out), in order. Of an
@@ -202,6 +225,7 @@ async fn form_fields(headers: &HeaderMap, bytes: &Bytes, oversized: bool) -> Vec
         return Vec::new();
     }
     // Within the limit, or the multipart reader refuses the whole (one-frame) body at once.
+    // The text fields come before any file, so a cut at the ordinary limit keeps them whole.
     let within = bytes.slice(..bytes.len().min(BODY_LIMIT));
     let Ok(request) = Request::builder()
         .header(header::CONTENT_TYPE, content_type)
@@ -224,13 +248,6 @@ async fn form_fields(headers: &HeaderMap, bytes: &Bytes, oversized: bool) -> Vec
         fields.push((name, value));
     }
     fields
-}
-
-fn is_multipart(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/form-data"))
 }
 
 /// The path of the page a form was sent from, when the browser says and it is of this site.

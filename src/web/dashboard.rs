@@ -5,17 +5,15 @@
 //! Query input is parsed at the edge; anything that does not parse falls back to the default
 //! with a Vietnamese note on the page, never an error.
 
-use std::fmt::Write as _;
-
 use crate::web::routes::Routes;
 use askama::Template;
 use axum::extract::{RawQuery, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use chrono::{DateTime, Datelike, Local, NaiveDate, Utc};
 
 use super::AppError;
+use super::attachment::{ascii_slug, attachment};
 use super::auth::Auth;
 use super::extract::Path;
 use super::form::render;
@@ -25,7 +23,7 @@ use crate::AppState;
 use crate::app::dashboard::{self, CellState, Filter, MandatedFilter, MandatedTopic, Row, Totals};
 use crate::domain::org::{Org, OrgId, Year};
 use crate::domain::plan::PlanId;
-use crate::domain::text::{canonical, fold};
+use crate::domain::text::canonical;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -467,17 +465,8 @@ pub async fn csv(
     request.check_mandated(&topics);
     let rows = dashboard::all_rows(&state.db, &org, &request.filter, today).await?;
     let body = csv_bytes(&rows)?;
-    let (ascii, utf8) = file_names(&org, request.filter.year);
-    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{utf8}");
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
-        body,
-    )
-        .into_response())
+    let (ascii, name) = file_names(&org, request.filter.year);
+    Ok(attachment(body, "text/csv; charset=utf-8", &name, &ascii))
 }
 
 pub const CSV_HEADER: [&str; 11] = [
@@ -533,15 +522,7 @@ fn spreadsheet_text(text: &str) -> String {
 /// The export's file name: plain ASCII for old clients ("theo-doi-dang-uy-xa-dinh-an-2025.csv")
 /// and the Vietnamese name percent-encoded for `filename*` (RFC 6266).
 fn file_names(org: &Org, year: Year) -> (String, String) {
-    let mut slug = String::new();
-    for c in fold(&org.name).chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c);
-        } else if !slug.ends_with('-') && !slug.is_empty() {
-            slug.push('-');
-        }
-    }
-    let slug: String = slug.trim_end_matches('-').chars().take(60).collect();
+    let slug: String = ascii_slug(&org.name).chars().take(60).collect();
     let slug = slug.trim_end_matches('-');
     let ascii = if slug.is_empty() {
         format!("theo-doi-{}-{year}.csv", org.id)
@@ -552,16 +533,7 @@ fn file_names(org: &Org, year: Year) -> (String, String) {
         .chars()
         .filter(|c| !c.is_control())
         .collect();
-    let mut utf8 = String::new();
-    for byte in name.bytes() {
-        // RFC 5987 attr-char: everything else is percent-encoded.
-        if byte.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&byte) {
-            utf8.push(char::from(byte));
-        } else {
-            let _ = write!(utf8, "%{byte:02X}");
-        }
-    }
-    (ascii, utf8)
+    (ascii, name)
 }
 
 #[cfg(test)]

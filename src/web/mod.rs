@@ -4,6 +4,7 @@
 
 mod account;
 mod admin;
+mod attachment;
 mod auth;
 mod calendar;
 mod csrf;
@@ -20,6 +21,7 @@ mod members;
 mod notifications;
 mod orgs;
 mod page;
+mod papers;
 mod plans;
 mod refused;
 mod review;
@@ -51,8 +53,18 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// The name of the session cookie.
 const SESSION_COOKIE: &str = "chuyende_session";
 
-/// Largest request body accepted (a CSV file of members is the largest thing we take).
+/// Largest request body accepted but on the upload routes (a CSV file of members is the
+/// largest thing a form takes).
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// The largest body the route `route` (as matched, with its `{param}`s) takes: a paper's upload
+/// and the comments on it have their own limits, everything else [`BODY_LIMIT`].
+pub fn body_limit(route: Option<&str>) -> usize {
+    papers::LARGE_BODIES
+        .iter()
+        .find(|(large, _)| Some(*large) == route)
+        .map_or(BODY_LIMIT, |(_, limit)| *limit)
+}
 
 /// Every route of the app, from each area's own table.
 fn routes() -> routes::Routes {
@@ -71,6 +83,7 @@ fn routes() -> routes::Routes {
         .merge(plans::routes())
         .merge(review::routes())
         .merge(sessions::routes())
+        .merge(papers::routes())
         .merge(documents::routes())
         .merge(dashboard::routes())
         .merge(notifications::routes())

@@ -10,7 +10,7 @@ use super::page::Page;
 use crate::AppState;
 use crate::app;
 use crate::domain::org::{Org, OrgId, OrgPath};
-use crate::domain::plan::{Plan, PlanId, PlanStatus};
+use crate::domain::plan::{Plan, PlanId, PlanStatus, Topic, TopicId};
 
 /// Not found, unless the actor may read it: the answer for anything outside one's scope.
 fn visible<T>(thing: Option<T>, readable: impl FnOnce(&T) -> bool) -> Result<T, AppError> {
@@ -49,6 +49,29 @@ pub async fn readable_plan(
             || auth.actor.can_read_org(org)
     })?;
     Ok((plan, org))
+}
+
+/// A topic of a cell's plan the actor may read, with its plan and cell. A committee's directive
+/// topics are held by the cells below, not by the committee: they have no session or papers.
+pub async fn readable_topic(
+    state: &AppState,
+    auth: &Auth,
+    id: TopicId,
+) -> Result<(Plan, Org, Topic), AppError> {
+    let plan_id = app::plans::topic_plan(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (plan, cell) = readable_plan(state, auth, plan_id).await?;
+    if !cell.is_cell() {
+        return Err(AppError::NotFound);
+    }
+    let topic = plan
+        .topics
+        .iter()
+        .find(|t| t.id == id)
+        .cloned()
+        .ok_or(AppError::NotFound)?;
+    Ok((plan, cell, topic))
 }
 
 /// A plan the actor may edit, with its org.

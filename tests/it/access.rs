@@ -219,6 +219,23 @@ both! {
         ]).await.redirects_to(&format!("/plans/{directive}"));
         // The reviewer's notice of cell B's submission.
         let notice = first_notification(&app, "danguy").await;
+        // Papers: the demo's session topic, presented by member A, has draft 1 (sent, comments
+        // closed) and draft 2 (sent, a comment open); the secretary adds a final version with a
+        // file, not sent, which only its authors and the cell's leaders see.
+        let this_year = Year::new(chrono::Datelike::year(&chrono::Local::now())).unwrap();
+        let current = db::plans::get(&app.db, db::plans::find(&app.db, cell_a, this_year).await.unwrap().unwrap()).await.unwrap().unwrap();
+        let paper_topic = db::sessions::open_of_plan(&app.db, current.id).await.unwrap()[0].topic_id;
+        let papers = db::papers::of_topic(&app.db, paper_topic).await.unwrap();
+        let (closed_paper, open_paper) = (papers[0].id, papers[1].id);
+        let open_comment = db::papers::comments(&app.db, open_paper).await.unwrap()[0].id;
+        let unsent = {
+            use chuyende::domain::paper::{PaperDraft, Stage, Upload};
+            let topic = current.topics.iter().find(|t| t.id == paper_topic).unwrap();
+            let target = chuyende::app::sessions::Target { plan: current.id, topic: topic.id, cell: cell_a, title: &topic.title };
+            let draft = PaperDraft { stage: Stage::Final, body: String::new(), upload: Some(Upload::read("du-thao.pdf", b"%PDF-1.7\n".to_vec()).unwrap()) };
+            let by = db::users::find_by_login(&app.db, "bithu").await.unwrap().map(|u| u.id);
+            chuyende::app::papers::add(chuyende::app::Ctx { db: &app.db, mail: false }, by, target, &draft).await.unwrap()
+        };
 
         let cell_a_readers = &[MemberA, DeputyA, SecretaryA, ReviewerAbove, Admin];
         let cell_a_writers = &[DeputyA, SecretaryA, Admin];
@@ -230,6 +247,8 @@ both! {
         // the staff of the committees below, whose cells carry it out.
         let below_committee = &[MemberA, DeputyA, SecretaryA, SecretaryB, ReviewerAbove, ReviewerSub, Admin];
         let reviewers_of_b = &[ReviewerAbove];
+        // Drafts sent to the members: the cell and the committees above; not administrators.
+        let paper_readers = &[MemberA, DeputyA, SecretaryA, ReviewerAbove];
         let admin = &[Admin];
         let public = ALL;
         let bad_org = [("name", ""), ("abbreviation", "C B")];
@@ -313,6 +332,18 @@ both! {
             post("/topics/{id}/session/move", format!("/topics/{topic}/session/move"), &[("date", "")], cell_a_writers, cell_a_readers),
             post("/topics/{id}/session/cancel", format!("/topics/{topic}/session/cancel"), &[("reason", "")], cell_a_writers, cell_a_readers),
             post("/topics/{id}/session/relay", format!("/topics/{topic}/session/relay"), &[], cell_a_writers, cell_a_readers),
+            // The papers of a topic: member A presents it, the leaders approve them for the
+            // members, who comment; the presenter and the leaders answer and close.
+            get("/topics/{id}/papers", format!("/topics/{paper_topic}/papers"), paper_readers, paper_readers),
+            Row { method: Method::Upload, ..post("/topics/{id}/papers", format!("/topics/{paper_topic}/papers"), &[], cell_a_members, paper_readers) },
+            get("/papers/{id}", format!("/papers/{open_paper}"), paper_readers, paper_readers),
+            get("/papers/{id}", format!("/papers/{unsent}"), cell_a_members, cell_a_members),
+            get("/papers/{id}/file", format!("/papers/{unsent}/file"), cell_a_members, cell_a_members),
+            // Sent already, or closed already: the allowed get the page back with the reason.
+            post("/papers/{id}/circulate", format!("/papers/{open_paper}/circulate"), &[], &[DeputyA, SecretaryA], paper_readers),
+            post("/papers/{id}/comments", format!("/papers/{open_paper}/comments"), &[("body", "")], cell_a_members, paper_readers),
+            post("/papers/{id}/close", format!("/papers/{closed_paper}/close"), &[], cell_a_members, paper_readers),
+            post("/paper-comments/{id}/answer", format!("/paper-comments/{open_comment}/answer"), &[("verdict", "")], cell_a_members, paper_readers),
             post("/steps/{id}/mark", format!("/steps/{step}/mark"), &[("done_on", "không phải ngày")], &union(cell_a_writers, &step_assignees), cell_a_readers),
 
             // The path up: adopt, submit, review, decide; revisions and their documents.

@@ -234,3 +234,39 @@ both! {
         chromium.client.clone().close().await.unwrap();
     }
 }
+
+both! {
+    async fn a_member_reads_the_circulated_draft_and_comments_on_a_paragraph(app: TestApp) {
+        use chuyende::db;
+        let chromium = Chromium::start().await;
+        let browser = &chromium.client;
+        // The demo's draft 2 was sent to the members; Thanh Tâm opens it and signs in.
+        let year = chuyende::domain::org::Year::new(chrono::Datelike::year(&chrono::Local::now())).unwrap();
+        let plan = db::plans::find(&app.db, app.demo.kindergarten.id, year).await.unwrap().unwrap();
+        let topic = db::sessions::open_of_plan(&app.db, plan).await.unwrap()[0].topic_id;
+        let paper = db::papers::of_topic(&app.db, topic).await.unwrap().pop().unwrap();
+        assert!(paper.is_open());
+        browser.goto(&format!("{}/papers/{}", app.base, paper.id)).await.unwrap();
+        chromium.fill("login", "thanhtam").await;
+        chromium.fill("password", "chuyende-demo").await;
+        chromium.click("form[action='/login'] button[type='submit']").await;
+        let text = chromium.wait_for("Dự thảo lần 2 (bản 2)").await;
+        assert_in_order(&text, &["Nội dung", "I. Sự cần thiết", "II. Thực trạng", "III. Giải pháp", "Ý kiến góp ý"]);
+
+        // "Góp ý đoạn 2" brings the form with the paragraph chosen; she writes and sends.
+        chromium.click(&format!("a[href='/papers/{}?paragraph=2#comment']", paper.id)).await;
+        chromium.wait_for("Gửi ý kiến").await;
+        let chosen = browser.find(Locator::Css("select[name='paragraph']")).await.unwrap().prop("value").await.unwrap();
+        assert_eq!(chosen.as_deref(), Some("2"));
+        chromium.fill("body", "Đề nghị nêu kết quả khắc phục bằng số liệu cụ thể.").await;
+        chromium.click("form[action$='/comments'] button[type='submit']").await;
+        let text = chromium.wait_for("Đã gửi ý kiến").await;
+        assert!(text.contains("Đề nghị nêu kết quả khắc phục bằng số liệu cụ thể."), "{text}");
+        let comments = db::papers::comments(&app.db, paper.id).await.unwrap();
+        let last = comments.last().unwrap();
+        assert_eq!(last.paragraph, Some(2));
+        assert_eq!(last.created.by, "Nguyễn Thị Thanh Tâm");
+        assert_eq!(last.body, "Đề nghị nêu kết quả khắc phục bằng số liệu cụ thể.");
+        chromium.client.clone().close().await.unwrap();
+    }
+}

@@ -7,21 +7,6 @@ use crate::both;
 use crate::harness::{docx_document_xml, kindergarten_2022, version_in};
 use chuyende::db::review;
 
-async fn bytes(
-    browser: &crate::harness::Browser,
-    path: &str,
-) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
-    let response = browser
-        .http
-        .get(format!("{}{path}", browser.base))
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    (status, headers, response.bytes().await.unwrap().to_vec())
-}
-
 fn pdf_text(file: &[u8]) -> String {
     pdf_extract::extract_text_from_mem(file).expect("a readable PDF")
 }
@@ -42,14 +27,14 @@ both! {
             .contains(r#"<link rel="stylesheet" href="/static/print.css">"#);
         member.get("/static/print.css").await.ok().contains("@page");
 
-        let (status, headers, docx) = bytes(&member, &format!("/plans/{plan}/document.docx")).await;
+        let (status, headers, docx) = member.bytes(&format!("/plans/{plan}/document.docx")).await;
         assert_eq!(status, StatusCode::OK);
         let disposition = headers.get("content-disposition").unwrap().to_str().unwrap();
         assert!(disposition.starts_with("attachment; filename=\"KH-01-CB-2022.docx\""), "{disposition}");
         let xml = docx_document_xml(&docx);
         assert!(xml.contains("Nguyễn Thị Ly"), "the assignee is in the DOCX");
 
-        let (status, headers, pdf) = bytes(&member, &format!("/plans/{plan}/document.pdf")).await;
+        let (status, headers, pdf) = member.bytes(&format!("/plans/{plan}/document.pdf")).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(headers.get("content-type").unwrap(), "application/pdf");
         let text = pdf_text(&pdf);
@@ -61,7 +46,7 @@ both! {
         chuyende::db::members::link_user(&app.db, son, outsider).await.unwrap();
         let outsider = app.login("bithu.khoi").await;
         for path in ["document", "document.docx", "document.pdf"] {
-            let (status, _, _) = bytes(&outsider, &format!("/plans/{plan}/{path}")).await;
+            let (status, _, _) = outsider.bytes(&format!("/plans/{plan}/{path}")).await;
             assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         }
         let anonymous = app.browser();
@@ -81,9 +66,9 @@ both! {
         secretary.post(&format!("/plans/{plan}/submit"), &[]).await;
         let revision = review::revisions(&app.db, plan).await.unwrap()[0].id;
 
-        let (_, headers, docx_before) = bytes(&secretary, &format!("/revisions/{revision}/document.docx")).await;
+        let (_, headers, docx_before) = secretary.bytes(&format!("/revisions/{revision}/document.docx")).await;
         assert!(headers.get("content-disposition").unwrap().to_str().unwrap().contains("KH-01-CB-2022-lan-1.docx"));
-        let (_, _, pdf_before) = bytes(&secretary, &format!("/revisions/{revision}/document.pdf")).await;
+        let (_, _, pdf_before) = secretary.bytes(&format!("/revisions/{revision}/document.pdf")).await;
         let before_xml = docx_document_xml(&docx_before);
         let before_pdf = pdf_text(&pdf_before);
 
@@ -95,20 +80,20 @@ both! {
         let version = &version_in(&form.body);
         secretary.post(&format!("/plans/{plan}/texts/purposes"), &[("version", version), ("text", "Một mục đích viết sau khi báo cáo.")]).await;
 
-        let (_, _, docx_after) = bytes(&secretary, &format!("/revisions/{revision}/document.docx")).await;
-        let (_, _, pdf_after) = bytes(&secretary, &format!("/revisions/{revision}/document.pdf")).await;
+        let (_, _, docx_after) = secretary.bytes(&format!("/revisions/{revision}/document.docx")).await;
+        let (_, _, pdf_after) = secretary.bytes(&format!("/revisions/{revision}/document.pdf")).await;
         assert_eq!(docx_document_xml(&docx_after), before_xml, "the revision's DOCX did not change");
         assert_eq!(pdf_text(&pdf_after), before_pdf, "the revision's PDF did not change");
         assert!(!before_xml.contains("Một mục đích viết sau khi báo cáo."));
         // The live plan's document has the edit.
-        let (_, _, live) = bytes(&secretary, &format!("/plans/{plan}/document.docx")).await;
+        let (_, _, live) = secretary.bytes(&format!("/plans/{plan}/document.docx")).await;
         assert!(docx_document_xml(&live).contains("Một mục đích viết sau khi báo cáo."));
         // The reviewer reads the revision's documents; a reviewer elsewhere does not.
-        assert_eq!(bytes(&reviewer, &format!("/revisions/{revision}/document.pdf")).await.0, StatusCode::OK);
+        assert_eq!(reviewer.bytes(&format!("/revisions/{revision}/document.pdf")).await.0, StatusCode::OK);
         let elsewhere = app.add_account("danguy.khoi", "Cán bộ Khối").await;
         chuyende::db::users::add_review(&app.db, elsewhere, app.demo.bloc.id, None).await.unwrap();
         let elsewhere = app.login("danguy.khoi").await;
-        assert_eq!(bytes(&elsewhere, &format!("/revisions/{revision}/document.pdf")).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(elsewhere.bytes(&format!("/revisions/{revision}/document.pdf")).await.0, StatusCode::NOT_FOUND);
         assert_eq!(secretary.get("/revisions/999999/document").await.status, StatusCode::NOT_FOUND);
     }
 }

@@ -252,6 +252,12 @@ impl Response {
     }
 
     #[track_caller]
+    pub fn status_is(&self, status: StatusCode) -> &Self {
+        assert_eq!(self.status, status, "body: {}", self.body);
+        self
+    }
+
+    #[track_caller]
     pub fn redirects_to(&self, prefix: &str) -> &Self {
         assert_eq!(self.status, StatusCode::SEE_OTHER, "body: {}", self.body);
         assert!(
@@ -368,10 +374,28 @@ impl Browser {
             .file_name(file_name.to_owned())
             .mime_str("text/csv")
             .unwrap();
-        let form = form.part(field.to_owned(), part);
+        self.post_multipart(path, form.part(field.to_owned(), part))
+            .await
+    }
+
+    /// Posts a multipart form exactly as given (its fields in order, files included).
+    pub async fn post_multipart(&self, path: &str, form: reqwest::multipart::Form) -> Response {
         let url = format!("{}{path}", self.base);
         let response = self.http.post(url).multipart(form).send().await.unwrap();
         self.finish(response).await
+    }
+
+    /// A download: its status, headers and bytes as sent.
+    pub async fn bytes(&self, path: &str) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        (status, headers, response.bytes().await.unwrap().to_vec())
     }
 }
 

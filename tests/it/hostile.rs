@@ -216,6 +216,8 @@ fn resolve(route: &str, ids: &Ids) -> Option<String> {
                 "users" => ids.user.to_string(),
                 "revisions" => ids.revision.to_string(),
                 "notifications" => ids.notification.to_string(),
+                "papers" => ids.paper.to_string(),
+                "paper-comments" => ids.comment.to_string(),
                 other => panic!("teach the sweep the {{id}} after /{other}/ in {route}"),
             },
             "{section}" => "purposes".to_owned(),
@@ -240,6 +242,8 @@ struct Ids {
     user: String,
     revision: String,
     notification: String,
+    paper: String,
+    comment: String,
 }
 
 /// The form as its page draws it now (current version, current values), if it is still there.
@@ -290,6 +294,12 @@ both! {
         let plan = db::plans::find(&app.db, demo.kindergarten.id, Year::new(2022).unwrap()).await.unwrap().unwrap();
         let stored = db::plans::get(&app.db, plan).await.unwrap().unwrap();
         let user = db::users::find_by_login(&app.db, "dangvien").await.unwrap().unwrap().id;
+        // The demo's papers: the latest version of its session's topic is open to comments.
+        let this_year = Year::new(chrono::Datelike::year(&chrono::Local::now())).unwrap();
+        let current = db::plans::find(&app.db, demo.kindergarten.id, this_year).await.unwrap().unwrap();
+        let paper_topic = db::sessions::open_of_plan(&app.db, current).await.unwrap()[0].topic_id;
+        let paper = db::papers::of_topic(&app.db, paper_topic).await.unwrap().pop().unwrap().id;
+        let comment = db::papers::comments(&app.db, paper).await.unwrap()[0].id;
         let ids = Ids {
             plan: plan.to_string(),
             cell: demo.kindergarten.id.to_string(),
@@ -301,6 +311,8 @@ both! {
             // Pages of things that do not exist answer 404 and show no form; that is enough.
             revision: "999999".into(),
             notification: "999999".into(),
+            paper: paper.to_string(),
+            comment: comment.to_string(),
         };
 
         // Every form, as first seen by the roles that may open its page.

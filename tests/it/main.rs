@@ -18,6 +18,7 @@ mod members;
 mod migrations;
 mod notifications;
 mod orgs;
+mod papers;
 mod plans;
 mod review;
 mod sessions;

@@ -20,13 +20,15 @@ use super::page::Page;
 use super::scope::{org_page, plan_page, plannable_org, readable_plan};
 use crate::AppState;
 use crate::app;
+use crate::app::papers::TopicPapers;
 use crate::app::plans::{Created, Start};
 use crate::app::review::{Comment, RevisionEntry};
 use crate::domain::calendar::date_line;
 use crate::domain::lifecycle::{Event, Lock, amended_after_adoption};
 use crate::domain::mandate::Mandated;
 use crate::domain::org::{Org, OrgId, Year};
-use crate::domain::plan::{Plan, PlanId, TopicId};
+use crate::domain::paper::Lead;
+use crate::domain::plan::{Plan, PlanId, StepKind, TopicId};
 use crate::domain::plan_check::Finding;
 use crate::domain::plan_edit::Change;
 use crate::domain::session::Session;
@@ -57,6 +59,10 @@ struct ShowPage {
     can_review: bool,
     /// The topics' scheduled sessions.
     sessions: Vec<Session>,
+    /// How far each topic is with its papers.
+    papers: Vec<TopicPapers>,
+    /// The topics whose papers the actor may open.
+    paper_readers: Vec<TopicId>,
 }
 
 const AMENDED: &str = "Kế hoạch đã sửa sau khi chi bộ thông qua, cần thông qua lại.";
@@ -93,6 +99,26 @@ impl ShowPage {
 
     fn session_of(&self, topic: &TopicId) -> Option<&Session> {
         self.sessions.iter().find(|s| s.topic_id == *topic)
+    }
+
+    fn papers_of(&self, topic: &TopicId) -> Option<&TopicPapers> {
+        self.papers.iter().find(|p| p.topic_id == *topic)
+    }
+
+    /// How long before the session the topic's latest circulated paper went out.
+    fn papers_lead(&self, topic: &TopicId) -> Option<Lead> {
+        let at = self.papers_of(topic)?.circulated_at?;
+        Some(Lead::of(at, self.session_of(topic)?))
+    }
+
+    fn reads_papers(&self, topic: &TopicId) -> bool {
+        self.paper_readers.contains(topic)
+    }
+
+    /// The comments on the topic's papers, for its "Lấy ý kiến tham gia" step.
+    fn comment_count(&self, topic: &TopicId, step: &StepKind) -> Option<i64> {
+        (*step == StepKind::Comments && self.reads_papers(topic))
+            .then(|| self.papers_of(topic).map_or(0, |p| p.comments))
     }
 
     fn has_pending_mandates(&self) -> bool {
@@ -152,6 +178,13 @@ pub async fn show(
         revisions: app::review::revisions(&state.db, id).await?,
         mandated,
         sessions: app::sessions::open_of_plan(&state.db, id).await?,
+        papers: app::papers::of_plan(&state.db, id).await?,
+        paper_readers: plan
+            .topics
+            .iter()
+            .filter(|t| cell.is_cell() && auth.actor.paper_rights(&cell, t).reads())
+            .map(|t| t.id)
+            .collect(),
         findings: app::plans::findings(ctx, &plan, &cell).await?,
         history: app::plans::history(&state.db, id).await?,
         date_line,

@@ -9,10 +9,12 @@ use axum::routing::{get, post};
 
 use crate::AppState;
 use crate::app;
+use crate::app::papers::Paper;
 use crate::app::sessions::Entry;
 use crate::app::sessions::{Outcome, Target};
 use crate::domain::member::Member;
 use crate::domain::org::Org;
+use crate::domain::paper::Lead;
 use crate::domain::plan::{Plan, Topic, TopicId};
 use crate::domain::session::{
     Bounds, Session, SessionDraft, SessionId, SessionInput, parse_reason,
@@ -23,7 +25,7 @@ use crate::web::extract::{Fields, Path};
 use crate::web::form::{FieldErrors, refusal_message, rejected, render};
 use crate::web::page::Page;
 use crate::web::routes::Routes;
-use crate::web::scope::{plan_page, readable_plan};
+use crate::web::scope::{plan_page, readable_topic};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -51,6 +53,9 @@ struct SessionPage {
     errors: FieldErrors,
     reason: String,
     refused: Option<String>,
+    /// The topic's papers, if the actor may open them: the latest circulated version and how
+    /// long before this session it went out.
+    papers: Option<Option<(Paper, Option<Lead>)>>,
 }
 
 impl SessionPage {
@@ -86,20 +91,7 @@ impl Scope {
 }
 
 async fn readable(state: &AppState, auth: &Auth, id: TopicId) -> Result<Scope, AppError> {
-    let plan_id = app::plans::topic_plan(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let (plan, cell) = readable_plan(state, auth, plan_id).await?;
-    // A committee's directive topics are held by the cells below, not by the committee.
-    if !cell.is_cell() {
-        return Err(AppError::NotFound);
-    }
-    let topic = plan
-        .topics
-        .iter()
-        .find(|t| t.id == id)
-        .cloned()
-        .ok_or(AppError::NotFound)?;
+    let (plan, cell, topic) = readable_topic(state, auth, id).await?;
     Ok(Scope { plan, cell, topic })
 }
 
@@ -145,6 +137,23 @@ async fn page(
         Some(session) => SessionInput::of(session),
         None => SessionInput::blank(&members),
     });
+    let papers = if auth.actor.paper_rights(&scope.cell, &scope.topic).reads() {
+        let latest = app::papers::of_topic(&state.db, scope.topic.id)
+            .await?
+            .into_iter()
+            .filter(|p| p.circulated.is_some())
+            .next_back();
+        Some(latest.map(|paper| {
+            let lead = paper
+                .circulated
+                .as_ref()
+                .zip(session.as_ref())
+                .map(|(sent, session)| Lead::of(sent.at, session));
+            (paper, lead)
+        }))
+    } else {
+        None
+    };
     let title = format!("Buổi sinh hoạt chuyên đề: {}", scope.topic.title);
     Ok(SessionPage {
         page: plan_page(state, auth, &scope.cell, &scope.plan, &title).await?,
@@ -158,6 +167,7 @@ async fn page(
         errors: forms.errors,
         reason: forms.reason,
         refused: forms.refused,
+        papers,
         plan: scope.plan,
         topic: scope.topic,
     })
