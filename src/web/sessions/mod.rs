@@ -141,8 +141,7 @@ async fn page(
         let latest = app::papers::of_topic(&state.db, scope.topic.id)
             .await?
             .into_iter()
-            .filter(|p| p.circulated.is_some())
-            .next_back();
+            .rfind(|p| p.circulated.is_some());
         Some(latest.map(|paper| {
             let lead = paper
                 .circulated
