@@ -26,6 +26,8 @@ pub struct AppState {
     pub db: db::Db,
     pub settings: Arc<Settings>,
     pub typesetter: document::typesetter::Typesetter,
+    /// What requests have seen of the storage lately (for `/healthz`).
+    pub storage: db::fault::Watch,
 }
 
 impl AppState {
@@ -37,6 +39,7 @@ impl AppState {
                 settings.pdf_budget,
             ),
             settings: Arc::new(settings),
+            storage: db::fault::Watch::default(),
         }
     }
 

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod backup;
 pub mod calendar_tokens;
 pub mod dashboard;
+pub mod fault;
 mod json;
 pub mod login_failures;
 pub mod members;
@@ -96,10 +97,18 @@ macro_rules! on_tx {
 pub(crate) use on_tx;
 
 impl Tx {
+    /// Commits. SQLite answers a COMMIT whole or not at all; on PostgreSQL a connection that
+    /// breaks after the COMMIT was sent leaves it unknown whether it took effect: that error is
+    /// a [`fault::CommitUnknown`], so nobody is told "not saved" about a save that was.
     pub async fn commit(self) -> sqlx::Result<()> {
         match self {
             Tx::Sqlite(tx) => tx.commit().await,
-            Tx::Postgres(tx) => tx.commit().await,
+            Tx::Postgres(tx) => tx.commit().await.map_err(|error| match error {
+                sqlx::Error::Io(_) | sqlx::Error::Protocol(_) => {
+                    sqlx::Error::Io(std::io::Error::other(fault::CommitUnknown(error)))
+                }
+                error => error,
+            }),
         }
     }
 }
@@ -132,6 +141,10 @@ impl Db {
                 std::fs::create_dir_all(folder)
                     .map_err(|e| ConnectError::Folder(folder.display().to_string(), e))?;
             }
+            if let Some(advice) = fault::stuck_sqlite_files(options.get_filename(), fault::writable)
+            {
+                tracing::error!("{advice}");
+            }
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 .connect_with(options)
@@ -149,14 +162,43 @@ impl Db {
         }
     }
 
-    /// Applies the migrations of this backend's folder.
+    /// Applies the migrations of this backend's folder. A database that cannot be written (a
+    /// read-only file, a read-only PostgreSQL database) but has every migration applied already
+    /// is served as it is, read-only, rather than refused.
     pub async fn migrate(&self) -> Result<(), ConnectError> {
-        match self {
-            Db::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await?,
-            Db::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
+        let migrator = match self {
+            Db::Sqlite(_) => sqlx::migrate!("migrations/sqlite"),
+            Db::Postgres(_) => sqlx::migrate!("migrations/postgres"),
+        };
+        let result = match self {
+            Db::Sqlite(pool) => migrator.run(pool).await,
+            Db::Postgres(pool) => migrator.run(pool).await,
+        };
+        let Err(error) = result else {
+            // Names stored before their search keys existed get them now (they need writing).
+            search_keys::fill(self).await?;
+            return Ok(());
+        };
+        let applied: Vec<(i64, Vec<u8>)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT version, checksum FROM _sqlx_migrations WHERE success"
+        )
+        .fetch_all(pool)
+        .await)
+        .unwrap_or_default();
+        let all_applied = migrator.iter().all(|m| {
+            applied
+                .iter()
+                .any(|(version, checksum)| *version == m.version && **checksum == *m.checksum)
+        });
+        if all_applied {
+            tracing::warn!(
+                error = %error,
+                "the migrations could not run (is the database read-only?), but every one is \
+                 applied already: serving the database as it is"
+            );
+            return Ok(());
         }
-        search_keys::fill(self).await?;
-        Ok(())
+        Err(error.into())
     }
 
     /// A transaction for read-then-write work (see [`BeginWrite`]).

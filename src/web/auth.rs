@@ -15,10 +15,12 @@ use chrono::Utc;
 use serde::Deserialize;
 use tower_sessions::Session;
 
+use super::fault::{LastCookie, StorageFault};
 use super::page::{NavUser, Page};
 use super::{AppError, csrf};
 use crate::AppState;
 use crate::app::accounts::{self as users, Check, SignedIn};
+use crate::db::fault::Fault;
 use crate::domain::access::Actor;
 use crate::domain::notification::is_local_link;
 use crate::domain::user::UserId;
@@ -35,7 +37,20 @@ const SIGNED_IN_AT: &str = "signed_in_at";
 /// ends every session stamped with the old one (the sessions' data is an opaque blob in the
 /// store, so they cannot be found by account and deleted).
 const SESSION_EPOCH: &str = "session_epoch";
-const NOTICE: &str = "notice";
+pub const NOTICE: &str = "notice";
+/// When the session's expiry was last moved on (Unix seconds).
+pub const REFRESHED: &str = "refreshed_at";
+
+/// How long a session's expiry stays where it is before a request moves it on: a tenth of the
+/// idle timeout, at most a minute. Moving it writes the session, and no page view should write
+/// each time; so a session ends after between `idle - this` and `idle` of inactivity (119 to
+/// 120 minutes by default) instead of exactly `idle`.
+pub fn refresh_after(idle: std::time::Duration) -> i64 {
+    let seconds = (idle / 10)
+        .min(std::time::Duration::from_secs(60))
+        .as_secs();
+    i64::try_from(seconds).unwrap_or(60)
+}
 
 /// The signed-in user, with their roles, the CSRF token for forms, and any one-time notice.
 pub struct Auth {
@@ -95,6 +110,9 @@ impl FromRequestParts<AppState> for Auth {
             .map(|pq| pq.as_str().to_owned())
             .unwrap_or_else(|| "/".into());
         let login_required = || AppError::LoginRequired { next: next.clone() };
+        if csrf::is_visitor(&session) {
+            return Err(login_required());
+        }
 
         let Some(user_id) = session.get::<UserId>(USER_ID).await? else {
             return Err(login_required());
@@ -118,7 +136,17 @@ impl FromRequestParts<AppState> for Auth {
             return Err(ended());
         };
         let csrf = csrf::token(&session).await?;
-        let notice = session.remove::<String>(NOTICE).await?;
+        // Only a session that changes is written: a notice is removed when there is one, and
+        // the expiry moves on once `refresh_after` has passed.
+        let notice = match session.get::<String>(NOTICE).await? {
+            Some(_) => session.remove::<String>(NOTICE).await?,
+            None => None,
+        };
+        let now = Utc::now().timestamp();
+        let refreshed = session.get::<i64>(REFRESHED).await?.unwrap_or(0);
+        if now.saturating_sub(refreshed) >= refresh_after(state.settings.session_idle) {
+            session.insert(REFRESHED, now).await?;
+        }
         let SignedIn { actor, unread, .. } = signed_in;
         Ok(Auth {
             actor,
@@ -203,22 +231,42 @@ fn safe_next(next: &str) -> &str {
     if is_local_link(next) { next } else { "/" }
 }
 
+/// The login page. Nothing is stored for a signed-out visitor: their session cookie is a visitor
+/// id, whose token the form carries (see `csrf`), so showing this page never writes.
 pub async fn login_page(
     State(state): State<AppState>,
     session: Session,
     Query(query): Query<NextQuery>,
 ) -> Result<Response, AppError> {
-    if session.get::<UserId>(USER_ID).await?.is_some() {
+    let visitor = csrf::is_visitor(&session);
+    if !visitor && session.get::<UserId>(USER_ID).await?.is_some() {
         return Ok(Redirect::to(safe_next(&query.next)).into_response());
     }
+    let id = match session.id() {
+        Some(id) if visitor => id,
+        _ => csrf::new_visitor(),
+    };
     let page = LoginPage {
-        page: Page::bare("Đăng nhập").with_csrf(csrf::token(&session).await?),
+        page: Page::bare("Đăng nhập").with_csrf(id.to_string()),
         login: String::new(),
         next: query.next,
         error: None,
         first_run: !users::any(&state.db).await?,
     };
-    Ok(Html(page.render()?).into_response())
+    let mut response = Html(page.render()?).into_response();
+    if !visitor {
+        let cookie = tower_sessions::cookie::Cookie::build((super::SESSION_COOKIE, id.to_string()))
+            .http_only(true)
+            .same_site(tower_sessions::cookie::SameSite::Lax)
+            .secure(state.settings.secure_cookies)
+            .path("/")
+            .build();
+        // After the session layer's own cookie, which removes a stale session's.
+        response
+            .extensions_mut()
+            .insert(LastCookie(cookie.to_string()));
+    }
+    Ok(response)
 }
 
 #[derive(Deserialize)]
@@ -253,21 +301,43 @@ pub async fn login(
         Ok((status, Html(page.render()?)).into_response())
     };
 
-    let (outcome, user_id) = users::sign_in(
+    let signed_in = users::sign_in(
         &state.db,
         &state.settings.throttle,
         &login,
         &address,
         form.password.clone(),
     )
-    .await?;
+    .await;
+    let (outcome, user_id) = match signed_in {
+        Ok(signed_in) => signed_in,
+        Err(error) => {
+            // The attempt is recorded before the password is checked: a database that cannot
+            // be written cannot sign anyone in, and the page says so plainly.
+            let response = AppError::from(error).into_response();
+            let Some(&StorageFault { fault, .. }) = response.extensions().get::<StorageFault>()
+            else {
+                return Ok(response);
+            };
+            let mut response = refuse(
+                StatusCode::SERVICE_UNAVAILABLE,
+                &not_signed_in(fault),
+                login_token(&session).await?,
+            )?;
+            response.extensions_mut().insert(StorageFault {
+                fault,
+                form_kept: true,
+            });
+            return Ok(response);
+        }
+    };
     let user_id = match (outcome, user_id) {
         (Check::Valid, Some(user_id)) => user_id,
         (Check::Throttled, _) => {
             return refuse(
                 StatusCode::TOO_MANY_REQUESTS,
                 THROTTLED,
-                csrf::token(&session).await?,
+                login_token(&session).await?,
             );
         }
         _ => {
@@ -275,7 +345,7 @@ pub async fn login(
             return refuse(
                 StatusCode::UNAUTHORIZED,
                 WRONG_CREDENTIALS,
-                csrf::token(&session).await?,
+                login_token(&session).await?,
             );
         }
     };
@@ -283,18 +353,48 @@ pub async fn login(
     let epoch = users::session_epoch(&state.db, user_id)
         .await?
         .unwrap_or_default();
-    // A new session id at login defeats session fixation.
+    // A new session id at login defeats session fixation. A visitor's id was never stored:
+    // its session starts empty (not loaded) before it gets the new id.
+    if csrf::is_visitor(&session) {
+        session.clear().await;
+    }
     session.cycle_id().await?;
+    let now = Utc::now().timestamp();
     session.insert(USER_ID, user_id).await?;
-    session.insert(SIGNED_IN_AT, Utc::now().timestamp()).await?;
+    session.insert(SIGNED_IN_AT, now).await?;
+    session.insert(REFRESHED, now).await?;
     session.insert(SESSION_EPOCH, epoch).await?;
     csrf::rotate(&session).await?;
     tracing::info!(login, "signed in");
     Ok(Redirect::to(safe_next(&form.next)).into_response())
 }
 
+/// The login form's token again: a visitor's id (or, for a session stored before sign-in was
+/// write-free, its stored token).
+async fn login_token(session: &Session) -> Result<String, AppError> {
+    match session.id() {
+        Some(id) if csrf::is_visitor(session) => Ok(id.to_string()),
+        _ => csrf::token(session).await,
+    }
+}
+
+/// What the login page says when the storage stops a sign-in.
+fn not_signed_in(fault: Fault) -> String {
+    match fault {
+        Fault::ReadOnly => "Hệ thống đang tạm thời ở chế độ chỉ đọc (cơ sở dữ liệu chỉ cho phép \
+                            đọc), nên chưa đăng nhập được. Vui lòng thử lại sau ít phút."
+            .into(),
+        _ => format!(
+            "Chưa đăng nhập được: {}. Vui lòng thử lại sau ít phút.",
+            super::error::fault_words(fault).1
+        ),
+    }
+}
+
 pub async fn logout(session: Session) -> Result<Response, AppError> {
-    session.flush().await?;
+    if !csrf::is_visitor(&session) {
+        session.flush().await?;
+    }
     Ok(Redirect::to("/login").into_response())
 }
 

@@ -4,7 +4,13 @@
 //!    the `X-CSRF-Token` header; never the URL), compared in constant time.
 //!
 //! A form refused for its token is answered with what the user typed (see `refused`), and so is
-//! one whose signed-in session turns out to have ended.
+//! one whose signed-in session turns out to have ended, and one whose save the storage refused.
+//!
+//! Sessions are stored only from sign-in on, so that no page view writes to the database. A
+//! signed-out visitor (the login form) gets a *visitor* cookie instead: an id in the session
+//! cookie that no stored session has, recognisable by its high half, which is the token of the
+//! login form (a double-submit cookie: another site can neither read nor set it, and its
+//! request is refused by the browser's word first).
 
 use std::pin::Pin;
 
@@ -16,9 +22,11 @@ use axum::response::{IntoResponse, Response};
 use rand::Rng;
 use rand::distributions::Alphanumeric;
 use tower_sessions::Session;
+use tower_sessions::session::Id;
 
 use super::error::SessionEnded;
-use super::refused::{self, Why};
+use super::fault::StorageFault;
+use super::refused::{self, Sent, Why};
 use super::{AppError, BODY_LIMIT, body_limit};
 use crate::AppState;
 
@@ -31,6 +39,28 @@ pub async fn token(session: &Session) -> Result<String, AppError> {
         return Ok(token);
     }
     rotate(session).await
+}
+
+/// The high half of every visitor id ("chuyende").
+const VISITOR: i128 = 0x6368_7579_656e_6465;
+
+/// A new visitor id: the marker and 64 random bits.
+pub fn new_visitor() -> Id {
+    Id((VISITOR << 64) | i128::from(rand::thread_rng().r#gen::<u64>()))
+}
+
+/// Whether the session cookie is a visitor's (never stored, never loaded).
+pub fn is_visitor(session: &Session) -> bool {
+    session.id().is_some_and(|Id(id)| id >> 64 == VISITOR)
+}
+
+/// The token a form must carry for this session: a visitor's is its id; a stored session's is
+/// kept in it (none when there is no session, or it has ended).
+async fn expected(session: &Session) -> Result<Option<String>, tower_sessions::session::Error> {
+    match session.id() {
+        Some(id) if is_visitor(session) => Ok(Some(id.to_string())),
+        _ => session.get::<String>(KEY).await,
+    }
 }
 
 /// A fresh token (at login, so a token seen before authentication is worthless after).
@@ -70,11 +100,6 @@ pub async fn protect(
         tracing::warn!("refused a cross-site request");
         return AppError::Csrf.into_response();
     }
-    let expected = match session.get::<String>(KEY).await {
-        Ok(token) => token,
-        Err(error) => return AppError::from(error).into_response(),
-    };
-
     // The token is a field of the form (multipart forms included, so that it never travels in
     // a URL and lands in a log), so the body is read here, bounded, and handed on as read.
     let (mut parts, body) = request.into_parts();
@@ -91,6 +116,23 @@ pub async fn protect(
         parts.extensions.insert(Oversized);
     }
     let fields = form_fields(&parts.headers, &bytes, oversized).await;
+    let from = same_site_referer(&parts.headers).unwrap_or_else(|| parts.uri.path().to_owned());
+    let action = parts.uri.path().to_owned();
+    let sent = Sent {
+        action: &action,
+        from: &from,
+        multipart: is_multipart(&parts.headers),
+    };
+    let expected = match expected(&session).await {
+        Ok(token) => token,
+        Err(error) => {
+            let response = AppError::from(error).into_response();
+            return match response.extensions().get::<StorageFault>() {
+                Some(StorageFault { fault, .. }) => refused::not_saved(*fault, &fields, &sent),
+                None => response,
+            };
+        }
+    };
     let provided = parts
         .headers
         .get("x-csrf-token")
@@ -123,7 +165,13 @@ pub async fn protect(
             if response.extensions().get::<SessionEnded>().is_some() {
                 return refused::page(Why::SessionEnded, &fields);
             }
-            response
+            match response.extensions().get::<StorageFault>() {
+                Some(StorageFault {
+                    fault,
+                    form_kept: false,
+                }) => refused::not_saved(*fault, &fields, &sent),
+                _ => response,
+            }
         }
         _ => refused::page(Why::StaleForm, &fields),
     }
@@ -200,6 +248,15 @@ async fn form_fields(headers: &HeaderMap, bytes: &Bytes, oversized: bool) -> Vec
         fields.push((name, value));
     }
     fields
+}
+
+/// The path of the page a form was sent from, when the browser says and it is of this site.
+fn same_site_referer(headers: &HeaderMap) -> Option<String> {
+    let referer = headers.get(header::REFERER)?.to_str().ok()?;
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let rest = referer.split_once("://")?.1;
+    let path = rest.strip_prefix(host)?;
+    crate::domain::notification::is_local_link(path).then(|| path.to_owned())
 }
 
 /// Modern browsers say where a request comes from; older ones at least send `Origin`.

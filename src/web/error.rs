@@ -5,7 +5,9 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
+use super::fault::StorageFault;
 use super::page::Page;
+use crate::db::fault::{self, Fault};
 
 #[derive(Debug)]
 pub enum AppError {
@@ -42,10 +44,113 @@ pub struct SessionEnded;
 
 #[derive(Template)]
 #[template(path = "error.html")]
-struct ErrorPage {
+struct ErrorPage<'a> {
     page: Page,
     status: u16,
-    message: &'static str,
+    message: &'a str,
+    /// Where to go next, with its label (the home page when none).
+    link: Option<(&'a str, &'a str)>,
+    request_id: Option<String>,
+}
+
+impl ErrorPage<'_> {
+    fn respond(self, status: StatusCode) -> Response {
+        let body = self.render().unwrap_or_else(|_| self.message.to_owned());
+        (status, Html(body)).into_response()
+    }
+}
+
+/// The title and the reason of a storage fault, in the words shown to people.
+pub fn fault_words(fault: Fault) -> (&'static str, &'static str) {
+    match fault {
+        Fault::ReadOnly => (
+            "Hệ thống đang ở chế độ chỉ đọc",
+            "cơ sở dữ liệu tạm thời chỉ cho phép đọc (chế độ chỉ đọc): các trang vẫn xem được \
+             nhưng chưa ghi được thay đổi nào",
+        ),
+        Fault::Full => (
+            "Ổ đĩa của máy chủ đã đầy",
+            "ổ đĩa chứa cơ sở dữ liệu đã đầy nên không ghi thêm được; quản trị viên cần giải \
+             phóng dung lượng",
+        ),
+        Fault::Unavailable => (
+            "Tạm thời không truy cập được cơ sở dữ liệu",
+            "hệ thống tạm thời không kết nối được cơ sở dữ liệu",
+        ),
+        Fault::CommitUnknown => (
+            "Chưa rõ đã lưu hay chưa",
+            "kết nối tới cơ sở dữ liệu bị ngắt đúng lúc đang lưu, nên thay đổi có thể đã được lưu",
+        ),
+    }
+}
+
+/// The storage fault behind an internal error, if it is one.
+fn storage_fault(error: &anyhow::Error) -> Option<Fault> {
+    error
+        .chain()
+        .find_map(|cause| match cause.downcast_ref::<crate::app::Error>() {
+            // A transparent wrapper: its source is sqlx's source, not sqlx's error.
+            Some(crate::app::Error::Storage(error)) => fault::of_sqlx(error),
+            // The session store hands sqlx's errors on as text.
+            _ if cause.is::<tower_sessions::session::Error>()
+                || cause.is::<tower_sessions::session_store::Error>() =>
+            {
+                fault::of_message(&cause.to_string())
+            }
+            _ => fault::of_source(cause),
+        })
+}
+
+/// The page of a storage fault: 503 (the database cannot do it now), marked so that the CSRF
+/// layer gives a form's typed text back and `/healthz` hears of it. A commit whose outcome is
+/// unknown is not called a failure: it may have been saved, and the page says to check.
+pub fn storage_page(fault: Fault) -> Response {
+    let (title, why) = fault_words(fault);
+    let (status, message) = match fault {
+        Fault::CommitUnknown => (
+            StatusCode::OK,
+            format!(
+                "Có thể đã được lưu: {why}. Vui lòng mở lại trang để kiểm tra trước khi lưu lần nữa."
+            ),
+        ),
+        _ => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "Chưa thực hiện được: {why}. Vui lòng thử lại sau ít phút; nếu vẫn vậy, báo quản trị viên."
+            ),
+        ),
+    };
+    let mut response = ErrorPage {
+        page: Page::bare(title),
+        status: status.as_u16(),
+        message: &message,
+        link: None,
+        request_id: super::fault::request_id(),
+    }
+    .respond(status);
+    response.extensions_mut().insert(StorageFault {
+        fault,
+        form_kept: false,
+    });
+    response
+}
+
+/// The handler did its work (a save committed) but the session could not be saved afterwards:
+/// never a failure; the page says what was done may have been saved and links to it.
+pub fn done_but_session_lost(fault: Option<Fault>, link: &str) -> Response {
+    let why = fault.map_or("hệ thống gặp sự cố", |f| fault_words(f).1);
+    let message = format!(
+        "Yêu cầu đã được xử lý và thay đổi (nếu có) có thể đã được lưu, nhưng không ghi được \
+         phiên đăng nhập: {why}. Vui lòng mở trang dưới đây để kiểm tra trước khi làm lại."
+    );
+    ErrorPage {
+        page: Page::bare("Có thể đã được lưu — vui lòng kiểm tra"),
+        status: 200,
+        message: &message,
+        link: Some((link, "Mở trang để kiểm tra")),
+        request_id: super::fault::request_id(),
+    }
+    .respond(StatusCode::OK)
 }
 
 impl IntoResponse for AppError {
@@ -85,6 +190,10 @@ impl IntoResponse for AppError {
                  phút, hoặc dùng bản in hay tệp DOCX của văn bản.",
             ),
             AppError::Internal(error) => {
+                if let Some(fault) = storage_fault(&error) {
+                    tracing::warn!(error = format!("{error:#}"), ?fault, "storage fault");
+                    return storage_page(fault);
+                }
                 tracing::error!(error = format!("{error:#}"), "internal error");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
@@ -94,14 +203,19 @@ impl IntoResponse for AppError {
                 )
             }
         };
-        let body = ErrorPage {
+        ErrorPage {
             page: Page::bare(title),
             status: status.as_u16(),
             message,
+            link: None,
+            // On a failure of ours, to quote to an administrator. Not on a 404: what is out of
+            // one's scope answers exactly like what does not exist.
+            request_id: status
+                .is_server_error()
+                .then(super::fault::request_id)
+                .flatten(),
         }
-        .render()
-        .unwrap_or_else(|_| message.to_owned());
-        (status, Html(body)).into_response()
+        .respond(status)
     }
 }
 

@@ -14,6 +14,7 @@ mod documents;
 mod download;
 mod error;
 mod extract;
+mod fault;
 mod form;
 mod headers;
 mod health;
@@ -30,6 +31,7 @@ mod refused;
 mod review;
 mod routes;
 mod scope;
+mod session_store;
 mod sessions;
 mod work;
 
@@ -51,6 +53,9 @@ use crate::db::Db;
 pub use error::AppError;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The name of the session cookie.
+const SESSION_COOKIE: &str = "chuyende_session";
 
 /// Largest request body accepted but on the upload routes (a CSV file of members is the
 /// largest thing a form takes).
@@ -102,7 +107,8 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             csrf::protect,
         ))
-        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT));
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(fault::note_outcome));
 
     let router = match &state.db {
         Db::Sqlite(pool) => router.layer(sessions(
@@ -118,7 +124,11 @@ pub fn app(state: AppState) -> Router {
                 .expect("valid table name"),
             &state,
         )),
-    };
+    }
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        fault::watch,
+    ));
 
     headers::add(router, &state.settings)
         .layer(compression())
@@ -149,11 +159,17 @@ fn compression() -> CompressionLayer<impl Predicate> {
     CompressionLayer::new().compress_when(predicate)
 }
 
-fn sessions<S: SessionStore + Clone>(store: S, state: &AppState) -> SessionManagerLayer<S> {
+/// The session layer, over the store made tolerant of a refresh it cannot write. A session is
+/// saved only when its data changes (tower-sessions 0.14), and each save moves its expiry to
+/// `idle` from then; `auth` moves it on at most once a minute.
+fn sessions<S: SessionStore + Clone>(
+    store: S,
+    state: &AppState,
+) -> SessionManagerLayer<session_store::Tolerant<S>> {
     let idle =
         time::Duration::try_from(state.settings.session_idle).unwrap_or(time::Duration::hours(2));
-    SessionManagerLayer::new(store)
-        .with_name("chuyende_session")
+    SessionManagerLayer::new(session_store::Tolerant(store))
+        .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(state.settings.secure_cookies)
@@ -163,22 +179,32 @@ fn sessions<S: SessionStore + Clone>(store: S, state: &AppState) -> SessionManag
 /// How often expired sessions are swept from the database.
 pub const SESSION_SWEEP: Duration = Duration::from_secs(3600);
 
-/// Sweeps expired sessions from the database in the background.
+/// Sweeps expired sessions from the database in the background. A sweep that fails (the
+/// database read-only or away) is logged and tried again at the next one.
 pub fn spawn_session_sweeper(db: &Db) {
     use tower_sessions::ExpiredDeletion;
+    async fn sweep(store: impl ExpiredDeletion) {
+        let mut interval = tokio::time::interval(SESSION_SWEEP);
+        loop {
+            interval.tick().await;
+            if let Err(error) = store.delete_expired().await {
+                tracing::warn!(%error, "expired sessions not swept; trying again later");
+            }
+        }
+    }
     match db.clone() {
         Db::Sqlite(pool) => {
             let store = SqliteStore::new(pool)
                 .with_table_name("sessions")
                 .expect("valid table name");
-            tokio::spawn(store.continuously_delete_expired(SESSION_SWEEP));
+            tokio::spawn(sweep(store));
         }
         Db::Postgres(pool) => {
             let store = PostgresStore::new(pool)
                 .with_schema_name("public")
                 .and_then(|s| s.with_table_name("sessions"))
                 .expect("valid table name");
-            tokio::spawn(store.continuously_delete_expired(SESSION_SWEEP));
+            tokio::spawn(sweep(store));
         }
     }
 }

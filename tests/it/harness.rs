@@ -179,6 +179,14 @@ impl TestApp {
         }
     }
 
+    /// The name of this test's PostgreSQL database.
+    pub fn postgres_name(&self) -> Option<&str> {
+        match &self._cleanup {
+            Cleanup::Postgres { name, .. } => Some(name),
+            Cleanup::Sqlite(_) => None,
+        }
+    }
+
     /// A fresh browser with its own cookie jar.
     pub fn browser(&self) -> Browser {
         Browser {
@@ -292,6 +300,14 @@ impl Browser {
             status,
             headers,
             body,
+        }
+    }
+
+    /// The same browser (its cookies and last token) talking to another server.
+    pub fn at(&self, base: &str) -> Browser {
+        Browser {
+            base: base.to_owned(),
+            ..self.clone()
         }
     }
 

@@ -29,4 +29,5 @@ mod rows;
 mod sessions;
 mod speed;
 mod states;
+mod storage;
 mod typesetting;
