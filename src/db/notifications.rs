@@ -499,3 +499,16 @@ pub async fn outbox(db: &Db, limit: i64) -> sqlx::Result<Vec<OutboxEntry>> {
     .fetch_all(pool)
     .await)
 }
+
+/// Removes the notifications that lead to `link` and were never e-mailed: what the demo data
+/// set leaves behind when it replays a story, which nobody needs told "just now".
+pub async fn forget_unsent(db: &Db, link: &str) -> sqlx::Result<u64> {
+    on_pool!(db, pool => sqlx::query(
+        "DELETE FROM notifications WHERE link = $1 \
+           AND id NOT IN (SELECT notification_id FROM email_outbox WHERE notification_id IS NOT NULL)",
+    )
+    .bind(link)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))
+}

@@ -136,11 +136,11 @@ both! {
     async fn a_draft_is_written_circulated_commented_answered_and_closed(app: TestApp) {
         let secretary = app.login("bithu").await;
         let ly = app.login("dangvien").await;
-        // Thanh Tâm (the demo's `thanhtam`) presents the second topic, which has no session yet.
+        // Thanh Tâm presents the second topic, which has no session yet; Kim Hoa comments.
         let plan = this_years_plan(&app).await;
         let topic = plan.topics.iter().find(|t| t.presenter.name() == Some("Nguyễn Thị Thanh Tâm")).unwrap().clone();
-        let presenter = app.login("thanhtam").await;
-        let hoa = member_account(&app, "hoa", "Trần Thị Kim Hoa").await;
+        let presenter = member_account(&app, "thanhtam", "Nguyễn Thị Thanh Tâm").await;
+        let hoa = app.login("kimhoa").await;
         schedule(&secretary, &topic, soon(3), "08:00").await;
         let papers = format!("/topics/{}/papers", topic.id);
 
@@ -173,7 +173,7 @@ both! {
         let page = secretary.get(&format!("/papers/{paper}")).await;
         page.ok().contains("Đã thông qua dự thảo lần 1, gửi đến các đảng viên trong chi bộ.")
             .contains("Đang lấy ý kiến").contains("Gửi đảng viên trước buổi sinh hoạt");
-        for account in ["dangvien", "hoa", "thanhtam"] {
+        for account in ["dangvien", "kimhoa", "thanhtam"] {
             // The demo's own drafts were sent before: only this topic's notice counts here.
             let told: Vec<String> = unread_of(&app, user(&app, account).await, NoticeKind::PaperCirculated).await
                 .into_iter().filter(|m| m.contains(&topic.title)).collect();

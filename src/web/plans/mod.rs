@@ -122,10 +122,11 @@ impl ShowPage {
         self.paper_readers.contains(topic)
     }
 
-    /// The comments on the topic's papers, for its "Lấy ý kiến tham gia" step.
+    /// The comments on the topic's papers, for its "Lấy ý kiến tham gia" step, once one went out.
     fn comment_count(&self, topic: &TopicId, step: &StepKind) -> Option<i64> {
-        (*step == StepKind::Comments && self.reads_papers(topic))
-            .then(|| self.papers_of(topic).map_or(0, |p| p.comments))
+        let papers = self.papers_of(topic)?;
+        (*step == StepKind::Comments && self.reads_papers(topic) && papers.circulated_at.is_some())
+            .then_some(papers.comments)
     }
 
     fn has_pending_mandates(&self) -> bool {
