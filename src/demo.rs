@@ -43,8 +43,8 @@ pub const ACCOUNTS: [Account; 5] = [
         role: "Cán bộ theo dõi, Đảng ủy xã Định An",
     },
     Account {
-        login: "kimhoa",
-        name: "Trần Thị Kim Hoa",
+        login: "myduyen",
+        name: "Võ Thị Mỹ Duyên",
         role: "Đảng viên Chi bộ Mầm non Định An",
     },
 ];
@@ -176,7 +176,7 @@ pub async fn load(db: &Db) -> anyhow::Result<Loaded> {
     .await?;
     members::link_user(db, people[0], secretary).await?;
     members::link_user(db, people[3], member_ly).await?;
-    members::link_user(db, people[4], second_member).await?;
+    members::link_user(db, people[5], second_member).await?;
 
     let school = add(
         db,
@@ -457,7 +457,7 @@ async fn load_papers(db: &Db, loaded: &Loaded) -> anyhow::Result<()> {
         title: &topic.title,
     };
     let mut accounts = Vec::new();
-    for login in ["dangvien", "bithu", "kimhoa"] {
+    for login in ["dangvien", "bithu", "myduyen"] {
         accounts.push(users::find_by_login(db, login).await?.map(|u| u.id));
     }
     let [presenter, secretary, member] = accounts[..] else {

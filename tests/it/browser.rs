@@ -240,14 +240,14 @@ both! {
         use chuyende::db;
         let chromium = Chromium::start().await;
         let browser = &chromium.client;
-        // The demo's draft 2 was sent to the members; Kim Hoa opens it and signs in.
+        // The demo's draft 2 was sent to the members; Mỹ Duyên opens it and signs in.
         let year = chuyende::domain::org::Year::new(chrono::Datelike::year(&chrono::Local::now())).unwrap();
         let plan = db::plans::find(&app.db, app.demo.kindergarten.id, year).await.unwrap().unwrap();
         let topic = db::sessions::open_of_plan(&app.db, plan).await.unwrap()[0].topic_id;
         let paper = db::papers::of_topic(&app.db, topic).await.unwrap().pop().unwrap();
         assert!(paper.is_open());
         browser.goto(&format!("{}/papers/{}", app.base, paper.id)).await.unwrap();
-        chromium.fill("login", "kimhoa").await;
+        chromium.fill("login", "myduyen").await;
         chromium.fill("password", "chuyende-demo").await;
         chromium.click("form[action='/login'] button[type='submit']").await;
         let text = chromium.wait_for("Dự thảo lần 2 (bản 2)").await;
@@ -265,7 +265,7 @@ both! {
         let comments = db::papers::comments(&app.db, paper.id).await.unwrap();
         let last = comments.last().unwrap();
         assert_eq!(last.paragraph, Some(2));
-        assert_eq!(last.created.by, "Trần Thị Kim Hoa");
+        assert_eq!(last.created.by, "Võ Thị Mỹ Duyên");
         assert_eq!(last.body, "Đề nghị nêu kết quả khắc phục bằng số liệu cụ thể.");
         chromium.client.clone().close().await.unwrap();
     }

@@ -136,11 +136,11 @@ both! {
     async fn a_draft_is_written_circulated_commented_answered_and_closed(app: TestApp) {
         let secretary = app.login("bithu").await;
         let ly = app.login("dangvien").await;
-        // Thanh Tâm presents the second topic, which has no session yet; Kim Hoa comments.
+        // Thanh Tâm presents the second topic, which has no session yet; Mỹ Duyên comments.
         let plan = this_years_plan(&app).await;
         let topic = plan.topics.iter().find(|t| t.presenter.name() == Some("Nguyễn Thị Thanh Tâm")).unwrap().clone();
         let presenter = member_account(&app, "thanhtam", "Nguyễn Thị Thanh Tâm").await;
-        let hoa = app.login("kimhoa").await;
+        let duyen = app.login("myduyen").await;
         schedule(&secretary, &topic, soon(3), "08:00").await;
         let papers = format!("/topics/{}/papers", topic.id);
 
@@ -173,7 +173,7 @@ both! {
         let page = secretary.get(&format!("/papers/{paper}")).await;
         page.ok().contains("Đã thông qua dự thảo lần 1, gửi đến các đảng viên trong chi bộ.")
             .contains("Đang lấy ý kiến").contains("Gửi đảng viên trước buổi sinh hoạt");
-        for account in ["dangvien", "kimhoa", "thanhtam"] {
+        for account in ["dangvien", "myduyen", "thanhtam"] {
             // The demo's own drafts were sent before: only this topic's notice counts here.
             let told: Vec<String> = unread_of(&app, user(&app, account).await, NoticeKind::PaperCirculated).await
                 .into_iter().filter(|m| m.contains(&topic.title)).collect();
@@ -189,8 +189,8 @@ both! {
         page.ok().contains("Thực trạng sinh hoạt chi bộ năm qua.").contains("<option value=\"2\" selected>");
         ly.post(&format!("/papers/{paper}/comments"), &[("paragraph", "2"), ("body", "Nên nêu số liệu cụ thể của năm 2025.")])
             .await.redirects_to(&format!("/papers/{paper}#comments"));
-        hoa.get(&format!("/papers/{paper}")).await.ok().contains("Góp ý đoạn 3");
-        hoa.post(&format!("/papers/{paper}/comments"), &[("paragraph", ""), ("body", "Bố cục nên ngắn gọn hơn.")])
+        duyen.get(&format!("/papers/{paper}")).await.ok().contains("Góp ý đoạn 3");
+        duyen.post(&format!("/papers/{paper}/comments"), &[("paragraph", ""), ("body", "Bố cục nên ngắn gọn hơn.")])
             .await.redirects_to(&format!("/papers/{paper}"));
         // A comment with no text, on a paragraph the paper does not have, or of 1 MB comes back.
         let long = "ý".repeat(1_000_000);
