@@ -424,6 +424,30 @@ impl TestApp {
             .unwrap()
     }
 
+    /// The id of the account signed in as `login`.
+    pub async fn user(&self, login: &str) -> chuyende::domain::user::UserId {
+        chuyende::db::users::find_by_login(&self.db, login)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no account {login}"))
+            .id
+    }
+
+    /// The messages of `user`'s unread notifications of `kind`, newest first.
+    pub async fn unread_of(
+        &self,
+        user: chuyende::domain::user::UserId,
+        kind: chuyende::domain::notification::NoticeKind,
+    ) -> Vec<String> {
+        chuyende::db::notifications::list(&self.db, user, 100, 0)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|n| n.kind == kind && n.is_unread())
+            .map(|n| n.message)
+            .collect()
+    }
+
     /// The id of the member of `cell` with this name.
     pub async fn member_id(
         &self,

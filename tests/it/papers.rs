@@ -44,24 +44,6 @@ async fn fresh_topic(app: &TestApp) -> Topic {
         .expect("a topic with no session")
 }
 
-async fn user(app: &TestApp, login: &str) -> UserId {
-    users::find_by_login(&app.db, login)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
-
-async fn unread_of(app: &TestApp, user: UserId, kind: NoticeKind) -> Vec<String> {
-    notifications::list(&app.db, user, 100, 0)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|n| n.kind == kind && n.is_unread())
-        .map(|n| n.message)
-        .collect()
-}
-
 /// Signs in the account of a member of the kindergarten, made and linked for the test.
 async fn member_account(app: &TestApp, login: &str, name: &str) -> Browser {
     let account = app.add_account(login, name).await;
@@ -175,11 +157,11 @@ both! {
             .contains("Đang lấy ý kiến").contains("Gửi đảng viên trước buổi sinh hoạt");
         for account in ["dangvien", "myduyen", "thanhtam"] {
             // The demo's own drafts were sent before: only this topic's notice counts here.
-            let told: Vec<String> = unread_of(&app, user(&app, account).await, NoticeKind::PaperCirculated).await
+            let told: Vec<String> = app.unread_of(app.user(account).await, NoticeKind::PaperCirculated).await
                 .into_iter().filter(|m| m.contains(&topic.title)).collect();
             assert_eq!(told.len(), 1, "{account}: {told:?}");
         }
-        assert!(unread_of(&app, user(&app, "bithu").await, NoticeKind::PaperCirculated).await.is_empty());
+        assert!(app.unread_of(app.user("bithu").await, NoticeKind::PaperCirculated).await.is_empty());
         // Sending twice is refused, and says so.
         secretary.post(&format!("/papers/{paper}/circulate"), &[]).await
             .status_is(StatusCode::UNPROCESSABLE_ENTITY).contains("Bản này đã được gửi đảng viên.");
@@ -224,7 +206,7 @@ both! {
             .await.redirects_to(&format!("/papers/{paper}"));
         // Each member sees what became of their comment, and is told.
         ly.get(&format!("/papers/{paper}")).await.ok().contains("Tiếp thu").contains("Đã bổ sung số liệu.");
-        let told = unread_of(&app, user(&app, "dangvien").await, NoticeKind::CommentAnswered).await;
+        let told = app.unread_of(app.user("dangvien").await, NoticeKind::CommentAnswered).await;
         assert_eq!(told.len(), 1, "{told:?}");
         assert!(told[0].contains("Tiếp thu"), "{told:?}");
 

@@ -59,24 +59,6 @@ fn hidden(body: &str, name: &str) -> String {
     body[start..start + body[start..].find('"').unwrap()].to_owned()
 }
 
-async fn user(app: &TestApp, login: &str) -> UserId {
-    users::find_by_login(&app.db, login)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
-
-async fn unread_of(app: &TestApp, user: UserId, kind: NoticeKind) -> Vec<String> {
-    notifications::list(&app.db, user, 100, 0)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|n| n.kind == kind && n.is_unread())
-        .map(|n| n.message)
-        .collect()
-}
-
 both! {
     async fn a_session_is_scheduled_moved_and_cancelled(app: TestApp) {
         let secretary = app.login("bithu").await;
@@ -130,19 +112,19 @@ both! {
         // Moved: to another day, time and place; the members are told, the mover is not.
         let session = hidden(&page.body, "session");
         let version = hidden(&page.body, "version");
-        let ly_user = user(&app, "dangvien").await;
-        let secretary_user = user(&app, "bithu").await;
-        assert!(unread_of(&app, ly_user, NoticeKind::SessionMoved).await.is_empty());
+        let ly_user = app.user("dangvien").await;
+        let secretary_user = app.user("bithu").await;
+        assert!(app.unread_of(ly_user, NoticeKind::SessionMoved).await.is_empty());
         let later = soon(5);
         secretary.post(&format!("{path}/move"), &[
             ("session", &session), ("version", &version), ("date", &typed(later)), ("start", "14:30"),
             ("duration", "100"), ("venue", "Phòng họp"), ("chair", ""), ("minute_taker", &ly.to_string()), ("combined", "on"),
         ]).await.redirects_to(&path);
         assert_eq!(session_step(&topic(&app, 0).await), Some(Due::Date(later)));
-        let told = unread_of(&app, ly_user, NoticeKind::SessionMoved).await;
+        let told = app.unread_of(ly_user, NoticeKind::SessionMoved).await;
         assert_eq!(told.len(), 1, "{told:?}");
         assert!(told[0].contains("14:30") && told[0].contains("Phòng họp") && told[0].contains(&topic_before.title), "{}", told[0]);
-        assert!(unread_of(&app, secretary_user, NoticeKind::SessionMoved).await.is_empty());
+        assert!(app.unread_of(secretary_user, NoticeKind::SessionMoved).await.is_empty());
         let page = secretary.get(&path).await;
         page.ok()
             .contains("Đổi lịch sinh hoạt chuyên đề")
@@ -165,7 +147,7 @@ both! {
         refused.contains("Vui lòng ghi lý do hủy buổi sinh hoạt.");
         secretary.post(&format!("{path}/cancel"), &[("session", &session), ("version", &version), ("reason", "Trùng lịch họp hội đồng nhà trường")])
             .await.redirects_to(&path);
-        let told = unread_of(&app, ly_user, NoticeKind::SessionCancelled).await;
+        let told = app.unread_of(ly_user, NoticeKind::SessionCancelled).await;
         assert_eq!(told.len(), 1);
         assert!(told[0].contains("Trùng lịch họp hội đồng nhà trường"), "{}", told[0]);
         assert_eq!(session_step(&topic(&app, 0).await), Some(Due::Date(later)));
