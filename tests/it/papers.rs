@@ -9,11 +9,10 @@ use reqwest::multipart::{Form, Part};
 
 use crate::both;
 use crate::harness::{Browser, TestApp};
-use chuyende::db::{audit, notifications, plans, sessions, users};
+use chuyende::db::{audit, plans, sessions};
 use chuyende::domain::notification::NoticeKind;
 use chuyende::domain::org::Year;
 use chuyende::domain::plan::{Plan, PlanId, StepKind, Topic};
-use chuyende::domain::user::UserId;
 
 fn today() -> NaiveDate {
     chrono::Local::now().date_naive()

@@ -7,12 +7,11 @@ use chrono::{Datelike, Days, NaiveDate};
 
 use crate::both;
 use crate::harness::TestApp;
-use chuyende::db::{notifications, plans, users};
+use chuyende::db::plans;
 use chuyende::domain::calendar::Due;
 use chuyende::domain::notification::NoticeKind;
 use chuyende::domain::org::Year;
 use chuyende::domain::plan::{Plan, PlanId, StepKind, Topic};
-use chuyende::domain::user::UserId;
 
 fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
