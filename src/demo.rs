@@ -413,12 +413,7 @@ async fn load_session(db: &Db, loaded: &Loaded) -> anyhow::Result<()> {
         minute_taker: person("Nguyễn Thị Thanh Tâm"),
         combined: true,
     };
-    let target = app::sessions::Target {
-        plan: plan.id,
-        topic: topic.id,
-        cell: cell.id,
-        title: &topic.title,
-    };
+    let target = app::sessions::Target::of(&plan, cell, topic);
     app::sessions::schedule(ctx, None, target, &draft, false).await?;
     Ok(())
 }
@@ -450,12 +445,7 @@ async fn load_papers(db: &Db, loaded: &Loaded) -> anyhow::Result<()> {
         .iter()
         .find(|t| t.id == session.topic_id)
         .ok_or_else(incomplete)?;
-    let target = app::sessions::Target {
-        plan: plan.id,
-        topic: topic.id,
-        cell: cell.id,
-        title: &topic.title,
-    };
+    let target = app::sessions::Target::of(&plan, cell, topic);
     let mut accounts = Vec::new();
     for login in ["dangvien", "bithu", "myduyen"] {
         accounts.push(users::find_by_login(db, login).await?.map(|u| u.id));

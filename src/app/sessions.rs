@@ -12,8 +12,8 @@ use crate::db::{Tx, plans, sessions};
 use crate::domain::calendar::Due;
 use crate::domain::member::Member;
 use crate::domain::notification::Notice;
-use crate::domain::org::OrgId;
-use crate::domain::plan::{PlanId, StepKind, TopicId};
+use crate::domain::org::{Org, OrgId};
+use crate::domain::plan::{Plan, PlanId, StepKind, Topic, TopicId};
 use crate::domain::plan_edit::Edit;
 use crate::domain::session::{
     Session, SessionDraft, SessionId, cancelled_summary, moved_summary, relaid_summary,
@@ -48,6 +48,18 @@ pub struct Target<'a> {
     pub topic: TopicId,
     pub cell: OrgId,
     pub title: &'a str,
+}
+
+impl<'a> Target<'a> {
+    /// `topic` of `plan`, held by `cell`.
+    pub fn of(plan: &Plan, cell: &Org, topic: &'a Topic) -> Self {
+        Self {
+            plan: plan.id,
+            topic: topic.id,
+            cell: cell.id,
+            title: &topic.title,
+        }
+    }
 }
 
 /// Schedules the topic's session; its session step (and the topic's planned session) take

@@ -299,6 +299,11 @@ impl Paper {
         self.circulated.is_some() && self.closed.is_none()
     }
 
+    /// How long before `session` it went out, when it did and a session is scheduled.
+    pub fn lead(&self, session: Option<&Session>) -> Option<Lead> {
+        Some(Lead::of(self.circulated.as_ref()?.at, session?))
+    }
+
     /// "Dự thảo lần 1 (bản 2)"
     pub fn title(&self) -> String {
         format!("{} (bản {})", self.stage.label(), self.number)

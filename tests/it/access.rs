@@ -235,7 +235,7 @@ both! {
         let unsent = {
             use chuyende::domain::paper::{PaperDraft, Stage, Upload};
             let topic = current.topics.iter().find(|t| t.id == paper_topic).unwrap();
-            let target = chuyende::app::sessions::Target { plan: current.id, topic: topic.id, cell: cell_a, title: &topic.title };
+            let target = chuyende::app::sessions::Target::of(&current, &demo.kindergarten, topic);
             let draft = PaperDraft { stage: Stage::Final, body: String::new(), upload: Some(Upload::read("du-thao.pdf", b"%PDF-1.7\n".to_vec()).unwrap()) };
             let by = db::users::find_by_login(&app.db, "bithu").await.unwrap().map(|u| u.id);
             chuyende::app::papers::add(chuyende::app::Ctx { db: &app.db, mail: false }, by, target, &draft).await.unwrap()

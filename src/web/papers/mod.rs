@@ -63,12 +63,7 @@ struct Scope {
 
 impl Scope {
     fn target(&self) -> Target<'_> {
-        Target {
-            plan: self.plan.id,
-            topic: self.topic.id,
-            cell: self.cell.id,
-            title: &self.topic.title,
-        }
+        Target::of(&self.plan, &self.cell, &self.topic)
     }
 }
 
@@ -112,11 +107,6 @@ async fn open_session(state: &AppState, topic: TopicId) -> Result<Option<Session
         .find(|s| !s.is_cancelled()))
 }
 
-/// How long before the session a paper went out, when both are known.
-fn lead_of(paper: &Paper, session: Option<&Session>) -> Option<Lead> {
-    Some(Lead::of(paper.circulated.as_ref()?.at, session?))
-}
-
 #[derive(Template)]
 #[template(path = "papers/list.html")]
 struct ListPage {
@@ -135,7 +125,7 @@ struct ListPage {
 
 impl ListPage {
     fn lead(&self, paper: &Paper) -> Option<Lead> {
-        lead_of(paper, self.session.as_ref())
+        paper.lead(self.session.as_ref())
     }
 
     fn stages(&self) -> [Stage; 3] {

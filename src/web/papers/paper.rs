@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::{Scope, lead_of, open_session, paper_scope};
+use super::{Scope, open_session, paper_scope};
 use crate::AppState;
 use crate::app;
 use crate::app::papers::{Circulated, Paper};
@@ -77,7 +77,7 @@ impl PaperPage {
     }
 
     fn lead(&self) -> Option<Lead> {
-        lead_of(&self.paper, self.session.as_ref())
+        self.paper.lead(self.session.as_ref())
     }
 
     /// How many comments are about paragraph `n` (from 1).

@@ -83,12 +83,7 @@ struct Scope {
 
 impl Scope {
     fn target(&self) -> Target<'_> {
-        Target {
-            plan: self.plan.id,
-            topic: self.topic.id,
-            cell: self.cell.id,
-            title: &self.topic.title,
-        }
+        Target::of(&self.plan, &self.cell, &self.topic)
     }
 }
 
@@ -154,11 +149,7 @@ async fn page(
             .into_iter()
             .rfind(|p| p.circulated.is_some());
         Some(latest.map(|paper| {
-            let lead = paper
-                .circulated
-                .as_ref()
-                .zip(session.as_ref())
-                .map(|(sent, session)| Lead::of(sent.at, session));
+            let lead = paper.lead(session.as_ref());
             (paper, lead)
         }))
     } else {
