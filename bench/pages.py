@@ -6,8 +6,9 @@ into a fresh database, starts the server, signs in (the secretary `bithu`; the r
 for the committee dashboard) and loads each page with wrk (16 connections, 2 threads) for
 --seconds, then a topic save (POST). Every figure is also given as a share of the server's own
 static stylesheet, so that runs on different machines compare. It prints a Markdown table with
-requests per second, p50 and p99 latency, the server's resident memory after each page
-(VmRSS) and its peak (VmHWM), and the bytes of the plan page with and without gzip.
+requests per second, p50 and p99 latency at full load, p50 and p99 again with the dynamic pages
+paced at 80 % of the rate each reached (wrk's Lua `delay`), the server's resident memory after
+each page (VmRSS) and its peak (VmHWM), and the bytes of the plan page with and without gzip.
 
     python3 bench/pages.py                      # both databases, 5 s per page
     python3 bench/pages.py --seconds 10 --backends sqlite
@@ -40,6 +41,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PASSWORD = "chuyende-demo"
 # A base version newer than any: the save never conflicts, so every request really writes.
 FRESH_VERSION = "999999999"
+# The pages whose latency is also measured at 80 % of their peak rate.
+PACED = ("`/` home", "`/plans/{id}`", "`/me/work`", "print view", "committee dashboard",
+         "topic save (POST)")
 
 
 def log(message):
@@ -120,6 +124,11 @@ class Form(html.parser.HTMLParser):
             self.done = True
 
 
+def lowered(headers):
+    """The headers with lower-case names (HTTP/1 servers may send them so: hyper does)."""
+    return {name.lower(): value for name, value in headers.items()}
+
+
 class Client:
     def __init__(self, base):
         self.base = base
@@ -137,9 +146,9 @@ class Client:
         request = urllib.request.Request(self.base + path, headers=headers or {})
         try:
             with self.opener.open(request) as response:
-                return response.status, dict(response.headers), response.read()
+                return response.status, lowered(response.headers), response.read()
         except urllib.error.HTTPError as error:
-            return error.code, dict(error.headers), error.read()
+            return error.code, lowered(error.headers), error.read()
 
     def post(self, path, fields):
         body = urllib.parse.urlencode(fields).encode()
@@ -206,6 +215,29 @@ def wrk(url, cookie, seconds, connections, script=None):
     return rate, p50, p99
 
 
+def paced(url, cookie, seconds, peak, share, workdir, body=None):
+    """p50/p99 at `share` of the `peak` rate: wrk's connections each wait between requests
+    (its Lua `delay`, whole milliseconds), with enough connections that a connection's cycle is
+    about 20 ms; a short first run measures the latency to take off the wait. Returns the rate
+    reached, p50 and p99."""
+    target = peak * share
+    connections = max(16, int(target * 0.02) + 1)
+    cycle_ms = connections * 1000 / target
+
+    def script(delay_ms):
+        path = os.path.join(workdir, "paced.lua")
+        with open(path, "w") as lua:
+            if body is not None:
+                lua.write(body)
+            lua.write(f"function delay() return {max(0, round(delay_ms))} end\n")
+        return path
+
+    first = max(0, int(cycle_ms))
+    rate, _, _ = wrk(url, cookie, 2, connections, script(first))
+    latency_ms = max(0.0, connections * 1000 / rate - first) if rate else 0.0
+    return wrk(url, cookie, seconds, connections, script(cycle_ms - latency_ms))
+
+
 def database(backend, workdir):
     """A fresh database URL for `backend`, and how to drop it."""
     if backend == "sqlite":
@@ -266,7 +298,7 @@ def run_backend(binary, backend, seconds, connections):
 
         _, _, plain = secretary.get(f"/plans/{plan}")
         _, headers, gzipped = secretary.get(f"/plans/{plan}", {"Accept-Encoding": "gzip"})
-        sizes = (len(plain), len(gzipped), headers.get("Content-Encoding", "none"))
+        sizes = (len(plain), len(gzipped), headers.get("content-encoding", "none"))
 
         pages = [
             ("`/static/app.css`", "/static/app.css", secretary, None),
@@ -286,8 +318,22 @@ def run_backend(binary, backend, seconds, connections):
             results[label] = (rate, p50, p99, rss(server.pid)[0])
             log(f"{backend:8} {label:24} {rate:9.0f} req/s  p50 {p50 * 1e3:7.2f} ms  "
                 f"p99 {p99 * 1e3:7.2f} ms  RSS {results[label][3]:.0f} MB")
+        # Latency below saturation: the pages again at 80 % of the rate each reached above.
+        at80 = {}
+        for label, path, client, lua in pages:
+            if label not in PACED:
+                continue
+            body = None
+            if lua:
+                with open(lua) as script_file:
+                    body = script_file.read()
+            at80[label] = paced(base + path, client.cookie(), seconds, results[label][0], 0.8,
+                                workdir, body)
+            rate, p50, p99 = at80[label]
+            log(f"{backend:8} {label:24} {rate:9.0f} req/s  p50 {p50 * 1e3:7.2f} ms  "
+                f"p99 {p99 * 1e3:7.2f} ms  (paced at 80 %)")
         peak = rss(server.pid)[1]
-        return results, idle, peak, sizes
+        return results, idle, peak, sizes, at80
     finally:
         server.terminate()
         server.wait()
@@ -314,22 +360,27 @@ def main():
 
     labels = list(next(iter(runs.values()))[0].keys())
     head = "| page |" + "".join(
-        f" {b} req/s | % of static | p50 ms | p99 ms | RSS MB |" for b in backends
+        f" {b} req/s | % of static | p50 ms | p99 ms | p50/p99 ms at 80 % | RSS MB |"
+        for b in backends
     )
     print(head)
-    print("|---|" + "---|---|---|---|---|" * len(backends))
+    print("|---|" + "---|---|---|---|---|---|" * len(backends))
     for label in labels:
         row = f"| {label} |"
         for b in backends:
-            results = runs[b][0]
+            results, at80 = runs[b][0], runs[b][4]
             static = results["`/static/app.css`"][0]
             rate, p50, p99, resident = results[label]
+            paced_cell = "–"
+            if label in at80:
+                _, q50, q99 = at80[label]
+                paced_cell = f"{q50 * 1e3:.2f} / {q99 * 1e3:.2f}"
             row += (f" {rate:,.0f} | {100 * rate / static:.1f} | {p50 * 1e3:.2f} | "
-                    f"{p99 * 1e3:.2f} | {resident:.0f} |")
+                    f"{p99 * 1e3:.2f} | {paced_cell} | {resident:.0f} |")
         print(row)
     print()
     for b in backends:
-        _, idle, peak, (plain, gzipped, encoding) = runs[b]
+        _, idle, peak, (plain, gzipped, encoding), _ = runs[b]
         print(f"- {b}: RSS {idle:.0f} MB idle, peak {peak:.0f} MB; plan page {plain:,} bytes, "
               f"{gzipped:,} bytes with Accept-Encoding: gzip ({encoding})")
 

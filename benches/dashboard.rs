@@ -18,6 +18,10 @@
 //! one request ran (fewest–most over the 20; the session and the actor's roles included),
 //! from sqlx's own `sqlx::query` events; the "db" column times the dashboard's own queries
 //! alone, called directly.
+//!
+//! `CHUYENDE_BENCH_SCALE=national` (PostgreSQL, about 297,000 cells) and
+//! `CHUYENDE_BENCH_SCALE=province` (SQLite, about 10,000) run the national-scale benchmark
+//! instead: see `benches/dashboard/scale.rs`.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -60,6 +64,9 @@ fn main() -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     runtime.block_on(async {
+        if let Some(scale) = scale::Scale::from_env() {
+            return scale::run(scale).await;
+        }
         let mut results = Vec::new();
         results.extend(run_sqlite(&queries).await?);
         results.extend(run_postgres(&queries).await?);
@@ -323,6 +330,11 @@ fn print_table(results: &[Outcome]) {
 
 /// A cookie-keeping client signed in as the bench's administrator.
 async fn sign_in(base: &str) -> anyhow::Result<reqwest::Client> {
+    sign_in_as(base, "bench").await
+}
+
+/// A cookie-keeping client signed in as `login` (whose password is [`PASSWORD`]).
+async fn sign_in_as(base: &str, login: &str) -> anyhow::Result<reqwest::Client> {
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
@@ -339,7 +351,7 @@ async fn sign_in(base: &str) -> anyhow::Result<reqwest::Client> {
     let response = client
         .post(format!("{base}/login"))
         .form(&[
-            ("login", "bench"),
+            ("login", login),
             ("password", PASSWORD),
             ("csrf_token", token),
         ])
@@ -382,6 +394,9 @@ macro_rules! exec {
         }
     };
 }
+
+#[path = "dashboard/scale.rs"]
+mod scale;
 
 async fn generate(db: &Db, year: Year) -> anyhow::Result<Tree> {
     // The administrator, through the app.

@@ -7,10 +7,14 @@ use chrono::NaiveDate;
 
 use super::{Ctx, Result};
 use crate::db::minutes::{self as stored, Closing};
+use crate::db::{corrections, notifications};
 use crate::domain::attendance::Attendance;
-use crate::domain::grading::Scores;
+use crate::domain::correction::Correction;
+use crate::domain::grading::{Scores, Sheet};
 use crate::domain::minutes::{Minutes, Speech, Stage, Vote, saved_summary};
+use crate::domain::notification::Notice;
 use crate::domain::org::Org;
+use crate::domain::paper::{Paper, Stage as PaperStage};
 use crate::domain::plan::TopicId;
 use crate::domain::session::{Session, SessionId, StartTime};
 use crate::domain::user::UserId;
@@ -94,6 +98,8 @@ pub enum Outcome {
     NotReady,
     /// Reported already.
     AlreadyReported,
+    /// Reporting sends the final paper with the minutes: none was sent to the members yet.
+    NoFinalPaper,
 }
 
 /// The session the minutes are about, as the web layer has checked it.
@@ -104,6 +110,24 @@ pub struct Target<'a> {
     pub title: &'a str,
     pub presenter: Option<&'a str>,
     pub cell: &'a Org,
+}
+
+/// The sheet the sessions of `org` are graded on, and the committee whose own it is (`None`:
+/// the standard sheet).
+pub async fn sheet_for(
+    ctx: Ctx<'_>,
+    org: &Org,
+) -> Result<(Sheet, Option<crate::domain::org::OrgId>)> {
+    Ok(super::grading_sheets::applying_to(ctx.db, org).await?)
+}
+
+/// The topic's final paper (chuyên đề hoàn chỉnh): its latest version of that stage.
+pub async fn final_paper(ctx: Ctx<'_>, topic: TopicId) -> Result<Option<Paper>> {
+    Ok(crate::db::papers::of_topic(ctx.db, topic)
+        .await?
+        .into_iter()
+        .filter(|p| p.stage == PaperStage::Final)
+        .max_by_key(|p| p.number))
 }
 
 /// The stage of a session's minutes, for the pages that link them (Open when none are stored).
@@ -224,6 +248,48 @@ pub async fn close(
     Ok(Outcome::Done)
 }
 
+/// Sets down a correction of the closed minutes (biên bản bổ sung): numbered in the minutes'
+/// series and frozen at once. The minutes themselves never change.
+pub async fn correct(
+    ctx: Ctx<'_>,
+    by: Option<UserId>,
+    target: Target<'_>,
+    body: &str,
+    today: NaiveDate,
+) -> Result<Outcome> {
+    let mut tx = ctx.db.begin_write().await?;
+    let Some(minutes) = stored::of_session_in(&mut tx, target.session.id).await? else {
+        return Ok(Outcome::NotReady);
+    };
+    let Some((number, _)) = minutes.number.as_ref().zip(minutes.closed) else {
+        return Ok(Outcome::NotReady);
+    };
+    let cell = target.cell;
+    let serial = stored::next_serial(&mut tx, cell.id, cell.term_start).await?;
+    let made = corrections::Made {
+        minutes: minutes.id,
+        term_start: cell.term_start,
+        serial,
+        issuer: &cell.abbreviation,
+        on: today,
+    };
+    let summary = format!(
+        "Lập biên bản bổ sung Số {serial}-BB/{} cho biên bản Số {}-BB/{}",
+        cell.abbreviation, number.0, number.1
+    );
+    corrections::insert(&mut tx, &made, body, by, &summary).await?;
+    tx.commit().await?;
+    Ok(Outcome::Done)
+}
+
+/// The corrections of the minutes, oldest first.
+pub async fn corrections_of(ctx: Ctx<'_>, minutes: &Minutes) -> Result<Vec<Correction>> {
+    if minutes.id.is_new() {
+        return Ok(Vec::new());
+    }
+    Ok(corrections::of_minutes(ctx.db, minutes.id).await?)
+}
+
 /// Sends the closed minutes up to the direct higher committee, once.
 pub async fn report(ctx: Ctx<'_>, by: Option<UserId>, target: Target<'_>) -> Result<Outcome> {
     let mut tx = ctx.db.begin_write().await?;
@@ -236,12 +302,28 @@ pub async fn report(ctx: Ctx<'_>, by: Option<UserId>, target: Target<'_>) -> Res
     if minutes.reported.is_some() {
         return Ok(Outcome::AlreadyReported);
     }
+    let Some(paper) = final_paper(ctx, target.topic).await? else {
+        return Ok(Outcome::NoFinalPaper);
+    };
+    if paper.circulated.is_none() {
+        return Ok(Outcome::NoFinalPaper);
+    }
     let summary = format!(
         "Báo cáo cấp ủy cấp trên biên bản sinh hoạt chuyên đề “{}”",
         target.title
     );
-    if !stored::report(&mut tx, minutes.id, by, &summary).await? {
+    if !stored::report(&mut tx, minutes.id, paper.id, by, &summary).await? {
         return Ok(Outcome::AlreadyReported);
+    }
+    if let Some(committee) = target.cell.parent_id {
+        let reviewers = notifications::reviewers_of(ctx.db, committee).await?;
+        let notice = Notice::minutes_reported(
+            &target.cell.name,
+            target.title,
+            target.session.date,
+            target.session.id,
+        );
+        notifications::notify_in(&mut tx, &reviewers, &notice, ctx.mail).await?;
     }
     tx.commit().await?;
     Ok(Outcome::Done)
@@ -255,7 +337,7 @@ pub async fn grade(
     by: Option<UserId>,
     target: Target<'_>,
     stage: GradeStage,
-    scores: &Scores,
+    (sheet, scores): (&Sheet, &Scores),
     reason: &str,
 ) -> Result<Outcome> {
     let mut tx = ctx.db.begin_write().await?;
@@ -279,7 +361,16 @@ pub async fn grade(
         scores.total(),
         scores.grade().label()
     );
-    stored::grade(&mut tx, minutes.id, stage, scores, reason, by, &summary).await?;
+    stored::grade(
+        &mut tx,
+        minutes.id,
+        stage,
+        (sheet, scores),
+        reason,
+        by,
+        &summary,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Outcome::Done)
 }

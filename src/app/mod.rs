@@ -10,8 +10,10 @@
 pub mod accounts;
 pub mod calendar;
 pub mod dashboard;
+pub mod grading_sheets;
 pub mod members;
 pub mod minutes;
+pub mod model_sessions;
 pub mod notifications;
 pub mod org_move;
 pub mod orgs;

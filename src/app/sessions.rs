@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use super::notifications::tell_members;
 use super::plans::{Refusal, Saved, active_members, save_in};
 use super::{Ctx, Result};
-use crate::db::{Tx, plans, sessions};
+use crate::db::{Tx, model_sessions, plans, sessions};
 use crate::domain::calendar::Due;
 use crate::domain::member::Member;
 use crate::domain::notification::Notice;
@@ -37,6 +37,9 @@ pub enum Outcome {
     NotScheduled,
     /// Someone changed the session since the form was drawn.
     Stale,
+    /// The committee fixed the day, hour and venue (a model session): the cell cannot move or
+    /// cancel it on its own.
+    Fixed,
     /// The plan refused the new dates (the topic or plan is gone, or its part conflicts).
     Refused(Refusal),
 }
@@ -114,6 +117,9 @@ pub async fn reschedule(
         return Ok(Outcome::Stale);
     }
     let after = before.with(draft);
+    if after.moved_from(&before) && model_sessions::fixed_in(&mut tx, id).await? {
+        return Ok(Outcome::Fixed);
+    }
     let summary = moved_summary(target.title, &before, &after);
     if (relay || after.date != before.date)
         && let Some(refusal) = set_dates(
@@ -151,6 +157,9 @@ pub async fn cancel(
     };
     if session.id != id {
         return Ok(Outcome::NotScheduled);
+    }
+    if model_sessions::fixed_in(&mut tx, id).await? {
+        return Ok(Outcome::Fixed);
     }
     let summary = cancelled_summary(target.title, &session, reason);
     if !sessions::cancel(&mut tx, id, version, reason, by, &summary).await? {

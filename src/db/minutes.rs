@@ -7,16 +7,17 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{Db, Tx, audit, corrupt, on_pool, on_tx};
 use crate::domain::attendance::{Attendance, Attendee, Guest, Presence};
-use crate::domain::grading::{Grading, Scores};
+use crate::domain::grading::{Grading, Scores, Sheet};
 use crate::domain::member::{MemberId, Standing};
 use crate::domain::minutes::{Minutes, MinutesId, Record, Speech, Vote};
 use crate::domain::org::{OrgId, Year};
+use crate::domain::paper::PaperId;
 use crate::domain::plan::{PlanId, TopicId};
 use crate::domain::session::{SessionId, StartTime};
 use crate::domain::user::UserId;
 
 /// What the audit log calls a set of minutes.
-const ENTITY: &str = "session_minutes";
+pub(super) const ENTITY: &str = "session_minutes";
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -42,6 +43,7 @@ struct Row {
     closed_at: Option<DateTime<Utc>>,
     closed_on: Option<NaiveDate>,
     reported_at: Option<DateTime<Utc>>,
+    reported_paper_id: Option<PaperId>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -70,7 +72,7 @@ const SELECT: &str = "SELECT m.id, m.session_id, m.amends_id, m.version, m.start
        m.ended_minute, m.chair_name, m.minute_taker_name, m.presenter_name, m.agenda, \
        m.conclusion, m.vote_for, m.vote_against, m.vote_abstain, m.attendance_taken, m.serial, \
        m.issuer, m.updated_at, u.full_name AS updated_by_name, m.closed_at, m.closed_on, \
-       m.reported_at \
+       m.reported_at, m.reported_paper_id \
      FROM session_minutes m LEFT JOIN users u ON u.id = m.updated_by";
 
 fn time(minute: Option<i32>) -> sqlx::Result<Option<StartTime>> {
@@ -165,6 +167,7 @@ fn assemble(
         updated_by: row.updated_by_name,
         closed: row.closed_at.zip(row.closed_on),
         reported: row.reported_at,
+        reported_paper: row.reported_paper_id,
     })
 }
 
@@ -355,13 +358,20 @@ pub async fn write(
     }.await)
 }
 
-/// The next free serial of minutes (BB) of `cell` in the term that started in `term_start`.
+/// The next free serial of minutes (BB) of `cell` in the term that started in `term_start`:
+/// minutes and their corrections (biên bản bổ sung) are one series.
 pub async fn next_serial(tx: &mut Tx, cell: OrgId, term_start: Year) -> sqlx::Result<u32> {
     let max: Option<i32> = on_tx!(tx, conn => sqlx::query_scalar(
-        "SELECT MAX(m.serial) FROM session_minutes m \
-         JOIN topic_sessions s ON s.id = m.session_id JOIN topics t ON t.id = s.topic_id \
-         JOIN plans p ON p.id = t.plan_id \
-         WHERE p.org_id = $1 AND m.term_start = $2",
+        "SELECT MAX(n) FROM ( \
+           SELECT m.serial AS n FROM session_minutes m \
+           JOIN topic_sessions s ON s.id = m.session_id JOIN topics t ON t.id = s.topic_id \
+           JOIN plans p ON p.id = t.plan_id WHERE p.org_id = $1 AND m.term_start = $2 \
+           UNION ALL \
+           SELECT c.serial AS n FROM minutes_corrections c \
+           JOIN session_minutes m ON m.id = c.minutes_id \
+           JOIN topic_sessions s ON s.id = m.session_id JOIN topics t ON t.id = s.topic_id \
+           JOIN plans p ON p.id = t.plan_id WHERE p.org_id = $1 AND c.term_start = $2 \
+         ) AS serials",
     )
     .bind(cell)
     .bind(term_start.get())
@@ -415,16 +425,19 @@ pub async fn close(
 pub async fn report(
     tx: &mut Tx,
     id: MinutesId,
+    paper: PaperId,
     by: Option<UserId>,
     summary: &str,
 ) -> sqlx::Result<bool> {
     on_tx!(tx, conn => async {
         let changed = sqlx::query(
-            "UPDATE session_minutes SET reported_at = $1, reported_by = $2, version = version + 1 \
-             WHERE id = $3 AND closed_at IS NOT NULL AND reported_at IS NULL",
+            "UPDATE session_minutes SET reported_at = $1, reported_by = $2, reported_paper_id = $3, \
+               version = version + 1 \
+             WHERE id = $4 AND closed_at IS NOT NULL AND reported_at IS NULL",
         )
         .bind(Utc::now())
         .bind(by)
+        .bind(paper)
         .bind(id)
         .execute(&mut *conn)
         .await?
@@ -457,7 +470,7 @@ pub async fn grade(
     tx: &mut Tx,
     id: MinutesId,
     stage: GradeStage,
-    scores: &Scores,
+    (sheet, scores): (&Sheet, &Scores),
     reason: &str,
     by: Option<UserId>,
     summary: &str,
@@ -469,8 +482,8 @@ pub async fn grade(
             .execute(&mut *conn)
             .await?;
         sqlx::query(
-            "INSERT INTO minutes_grades (minutes_id, stage, points, total, reason, by_user, graded_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO minutes_grades (minutes_id, stage, points, total, reason, by_user, \
+               graded_at, sheet) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(id)
         .bind(stage.as_str())
@@ -479,6 +492,7 @@ pub async fn grade(
         .bind(reason)
         .bind(by)
         .bind(Utc::now())
+        .bind((!sheet.is_standard()).then(|| sheet.text()))
         .execute(&mut *conn)
         .await?;
         audit::record!(&mut *conn, by, "grade", ENTITY, id, summary).await?;
@@ -490,6 +504,7 @@ pub async fn grade(
 struct GradeRow {
     stage: String,
     points: String,
+    sheet: Option<String>,
     reason: String,
     by_name: Option<String>,
     graded_at: DateTime<Utc>,
@@ -498,7 +513,7 @@ struct GradeRow {
 /// The proposed and the decided grade, where given.
 pub async fn grades(db: &Db, id: MinutesId) -> sqlx::Result<(Option<Grading>, Option<Grading>)> {
     let rows: Vec<GradeRow> = on_pool!(db, pool => sqlx::query_as(
-        "SELECT g.stage, g.points, g.reason, u.full_name AS by_name, g.graded_at \
+        "SELECT g.stage, g.points, g.sheet, g.reason, u.full_name AS by_name, g.graded_at \
          FROM minutes_grades g LEFT JOIN users u ON u.id = g.by_user WHERE g.minutes_id = $1",
     )
     .bind(id)
@@ -507,8 +522,14 @@ pub async fn grades(db: &Db, id: MinutesId) -> sqlx::Result<(Option<Grading>, Op
     let mut proposed = None;
     let mut decided = None;
     for row in rows {
+        let sheet = match &row.sheet {
+            Some(text) => Sheet::parse(text).map_err(|_| corrupt("grading sheet"))?,
+            None => Sheet::standard(),
+        };
         let grading = Grading {
-            scores: Scores::from_stored(&row.points).ok_or_else(|| corrupt("grade points"))?,
+            scores: Scores::from_stored(&row.points, &sheet)
+                .ok_or_else(|| corrupt("grade points"))?,
+            sheet,
             reason: row.reason,
             by: row.by_name,
             at: row.graded_at,

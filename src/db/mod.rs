@@ -4,14 +4,18 @@
 //! whichever pool is open through [`on_pool!`]; functions take and return domain types.
 
 pub mod audit;
+pub mod backdate;
 pub mod backup;
 pub mod calendar_tokens;
+pub mod corrections;
 pub mod dashboard;
 pub mod fault;
+pub mod grading_sheets;
 mod json;
 pub mod login_failures;
 pub mod members;
 pub mod minutes;
+pub mod model_sessions;
 pub mod notifications;
 pub mod org_move;
 pub mod orgs;
@@ -145,8 +149,12 @@ impl Db {
             {
                 tracing::error!("{advice}");
             }
+            // No ping before each acquire: a connection to a local file does not go stale, and
+            // sqlx runs each SQLite connection on a thread of its own, so the ping was one more
+            // hand-off between threads for every statement a page runs.
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
+                .test_before_acquire(false)
                 .connect_with(options)
                 .await?;
             Ok(Db::Sqlite(pool))
@@ -290,6 +298,9 @@ stored_as_i64!(
     crate::domain::minutes::MinutesId,
     crate::domain::paper::PaperId,
     crate::domain::paper::CommentId,
+    crate::domain::correction::CorrectionId,
+    crate::domain::model_session::ModelPlanId,
+    crate::domain::model_session::ModelSessionId,
     crate::db::review::RevisionId
 );
 

@@ -12,6 +12,8 @@ use crate::domain::plan::{
 };
 use crate::domain::samples;
 
+use super::{Block, Document, Level, Row};
+
 pub const SECRETARY: &str = "Trần Thị Hồng Nhung";
 
 pub fn cell() -> Org {
@@ -105,4 +107,39 @@ pub fn assert_in_order(haystack: &str, needles: &[String]) {
             ),
         }
     }
+}
+
+/// The document flattened to one line per thing printed, with a mark for its kind:
+/// `§` part heading, `§§` item heading, `¶` paragraph, `#` table group row, `|` table row.
+pub fn outline(doc: &Document) -> Vec<String> {
+    fn walk(blocks: &[Block], out: &mut Vec<String>) {
+        for block in blocks {
+            match block {
+                Block::Paragraph { runs } => out.push(format!(
+                    "¶ {}",
+                    runs.iter().map(|r| &*r.text).collect::<String>()
+                )),
+                Block::Section(section) => {
+                    let mark = match section.level {
+                        Level::Part => "§",
+                        Level::Item => "§§",
+                    };
+                    out.push(format!("{mark} {}", section.heading()));
+                    walk(&section.blocks, out);
+                }
+                Block::Table(table) => {
+                    out.push(format!("| {}", table.columns.join(" | ")));
+                    for row in &table.rows {
+                        out.push(match row {
+                            Row::Group { text } => format!("# {text}"),
+                            Row::Cells { cells } => format!("| {}", cells.join(" | ")),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&doc.body, &mut out);
+    out
 }

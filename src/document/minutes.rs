@@ -6,11 +6,11 @@
 
 use crate::domain::attendance::Presence;
 use crate::domain::calendar::{date_line, short_date, weekday_label};
-use crate::domain::minutes::Minutes;
+use crate::domain::minutes::{Minutes, Record};
 use crate::domain::org::Org;
 use crate::domain::session::{Session, StartTime};
 
-use super::plan::one_line;
+use super::parts::one_line;
 use super::{Block, Document, Header, Level, Run, Section, SignatureBlock, roman};
 
 /// Printed in the foot.
@@ -58,31 +58,45 @@ pub fn build(minutes: &Minutes, context: &Context) -> Document {
         Some((serial, issuer)) => format!("Số {serial}-BB/{}", one_line(issuer)),
         None => format!("Số      -BB/{}", one_line(&cell.abbreviation)),
     };
+    let (signature, left_signature) = foot(record);
     Document {
         title: format!("Biên bản sinh hoạt chuyên đề “{title}”"),
-        header: Header {
-            superior: one_line(&cell.superior_name).to_uppercase(),
-            issuer: one_line(&cell.name).to_uppercase(),
-            number,
-            place_date: date_line(&one_line(&cell.place_name), session.date),
-        },
+        header: header(cell, number, session.date),
         draft: minutes.is_open(),
         kind: "BIÊN BẢN".to_owned(),
         subject: format!("sinh hoạt chuyên đề “{title}”"),
         body,
         closing,
         recipients: Vec::new(),
-        signature: SignatureBlock {
+        signature,
+        left_signature: Some(left_signature),
+    }
+}
+
+/// The header of a cell's BIÊN BẢN: its superior and its own name, the number, the date line.
+pub(super) fn header(cell: &Org, number: String, on: chrono::NaiveDate) -> Header {
+    Header {
+        superior: one_line(&cell.superior_name).to_uppercase(),
+        issuer: one_line(&cell.name).to_uppercase(),
+        number,
+        place_date: date_line(&one_line(&cell.place_name), on),
+    }
+}
+
+/// The foot of the minutes (and of their corrections): CHỦ TRÌ right, THƯ KÝ left.
+pub(super) fn foot(record: &Record) -> (SignatureBlock, SignatureBlock) {
+    (
+        SignatureBlock {
             authority: CHAIR.to_owned(),
             title: String::new(),
             name: one_line(&record.chair),
         },
-        left_signature: Some(SignatureBlock {
+        SignatureBlock {
             authority: MINUTE_TAKER.to_owned(),
             title: MINUTE_TAKER_TITLE.to_owned(),
             name: one_line(&record.minute_taker),
-        }),
-    }
+        },
+    )
 }
 
 /// "Hôm nay, vào lúc 08 giờ 00 phút, Thứ Hai ngày 15/06/2026, tại …, Chi bộ … tổ chức …"

@@ -6,11 +6,14 @@
 //! following `LAYOUT.md`. Every text in the tree is final (upper-cased, numbered, punctuated), so
 //! the three formats cannot drift apart in wording.
 
+pub mod correction;
 pub mod docx;
 #[cfg(test)]
 mod fixtures;
 pub mod html;
 pub mod minutes;
+pub mod model_plan;
+pub mod parts;
 pub mod pdf;
 pub mod plan;
 pub mod typesetter;
@@ -18,6 +21,7 @@ pub mod typesetter;
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
+use crate::domain::model_session::ModelSessionPlan;
 use crate::domain::org::Org;
 use crate::domain::plan::Plan;
 
@@ -210,6 +214,19 @@ pub fn minutes_file_stem(number: Option<&(u32, String)>, abbreviation: &str, yea
     ascii_slug(&match number {
         Some((serial, issuer)) => format!("BB-{serial:02}-{issuer}-{year}"),
         None => format!("BB-du-thao-{abbreviation}-{year}"),
+    })
+}
+
+/// The file name of a model-session plan: `KH-82-DU-2024-mau`, or `KH-du-thao-DU-2024-mau`
+/// while it has no number ("mẫu" keeps it apart from the committee's annual plan of the year).
+pub fn model_plan_file_stem(plan: &ModelSessionPlan, org: &Org) -> String {
+    let year = plan.year.get();
+    ascii_slug(&match &plan.number {
+        Some(number) => format!(
+            "{}-{:02}-{}-{year}-mau",
+            number.kind, number.serial, number.issuer
+        ),
+        None => format!("KH-du-thao-{}-{year}-mau", org.abbreviation),
     })
 }
 

@@ -3,21 +3,21 @@
 //! IV. preparation timeline, V. implementation; then the closing line, recipients, signature.
 //! Empty sections are left out and the rest renumbered.
 
-use crate::domain::calendar::{Due, blank_date_line, date_line, short_date};
+use crate::domain::calendar::{Due, short_date};
 use crate::domain::org::Org;
 use crate::domain::plan::{Plan, Presenter, Topic, TopicSource};
-use crate::domain::text::canonical;
 
-use super::{
-    Block, Document, Header, Level, Row, Run, Section, SignatureBlock, TIMELINE_COLUMNS, Table,
-    roman,
+use super::parts::{
+    self, bullets, lines, lower_first, numbered_items, numbered_parts, one_line, paragraphs,
+    sentence,
 };
+use super::{Block, Document, Header, Level, Row, Run, Section, TIMELINE_COLUMNS, Table};
 
 pub fn build(plan: &Plan, org: &Org) -> Document {
     let subject = one_line(&plan.subject);
     let mut body = basis(plan);
 
-    let parts = [
+    body.extend(numbered_parts([
         ("MỤC ĐÍCH, YÊU CẦU", aims(plan)),
         ("NỘI DUNG SINH HOẠT CHUYÊN ĐỀ", topics(plan)),
         ("HÌNH THỨC TỔ CHỨC", organisation(plan)),
@@ -26,16 +26,7 @@ pub fn build(plan: &Plan, org: &Org) -> Document {
             timeline(plan).map(Block::Table).into_iter().collect(),
         ),
         ("TỔ CHỨC THỰC HIỆN", paragraphs(&plan.duties)),
-    ];
-    let parts = parts.into_iter().filter(|(_, blocks)| !blocks.is_empty());
-    body.extend(parts.enumerate().map(|(i, (title, blocks))| {
-        Block::Section(Section {
-            level: Level::Part,
-            number: format!("{}.", roman(i + 1)),
-            title: title.to_owned(),
-            blocks,
-        })
-    }));
+    ]));
 
     let org_name = one_line(&org.name);
     let closing = (!subject.is_empty()).then(|| {
@@ -57,60 +48,24 @@ pub fn build(plan: &Plan, org: &Org) -> Document {
         body,
         closing,
         recipients: recipients(plan, org),
-        signature: SignatureBlock {
-            authority: plan.signature.authority.label().to_owned(),
-            title: plan.signature.title.label().to_owned(),
-            name: one_line(&plan.signature.signer_name),
-        },
+        signature: parts::signature(&plan.signature),
         left_signature: None,
     }
 }
 
 fn header(plan: &Plan, org: &Org) -> Header {
-    let abbreviation = one_line(&org.abbreviation);
-    let number = match &plan.number {
-        Some(number) => format!("Số {}", one_line(&number.to_string())),
-        // Blanks the secretary fills by hand once the office gives a number.
-        None => format!("Số      -KH/{abbreviation}"),
-    };
-    let place = match one_line(&plan.place) {
-        place if place.is_empty() => one_line(&org.place_name),
-        place => place,
-    };
-    let place_date = match plan.issued_on {
-        Some(date) => date_line(&place, date),
-        None => blank_date_line(&place, plan.year.get()),
-    };
-    Header {
-        superior: one_line(&org.superior_name).to_uppercase(),
-        issuer: one_line(&org.name).to_uppercase(),
-        number,
-        place_date,
-    }
+    parts::header(
+        plan.number.as_ref(),
+        "KH",
+        &plan.place,
+        plan.issued_on,
+        plan.year.get(),
+        org,
+    )
 }
 
-/// "Thực hiện Chỉ thị số …; Hướng dẫn số …;" then the closing sentence as its own paragraph,
-/// as seed 002 has it.
 fn basis(plan: &Plan) -> Vec<Block> {
-    let mut blocks = Vec::new();
-    let citations: Vec<String> = plan
-        .basis
-        .iter()
-        .map(|doc| one_line(&doc.citation()))
-        .collect();
-    let lead = one_line(&plan.basis_lead);
-    let first = match (lead.is_empty(), citations.is_empty()) {
-        (true, true) => String::new(),
-        (false, true) => lead,
-        (true, false) => citations.join("; "),
-        (false, false) => format!("{lead} {}", citations.join("; ")),
-    };
-    if !first.is_empty() {
-        let first = first.trim_end_matches([';', ',', '.', ' ']);
-        blocks.push(Block::text(format!("{first};")));
-    }
-    blocks.extend(paragraphs(std::slice::from_ref(&plan.basis_closing)));
-    blocks
+    parts::basis(&plan.basis_lead, &plan.basis, &plan.basis_closing)
 }
 
 /// I. "1. Mục đích" and "2. Yêu cầu", each paragraph a "- " bullet.
@@ -254,106 +209,8 @@ fn timeline(plan: &Plan) -> Option<Table> {
     })
 }
 
-/// "- Ban Thường vụ Đảng ủy (để b/c);" … "- Lưu Chi bộ."
 fn recipients(plan: &Plan, org: &Org) -> Vec<String> {
-    let mut lines: Vec<String> = plan
-        .recipients
-        .iter()
-        .filter_map(|r| {
-            let name = one_line(&r.name);
-            let name = name
-                .trim_start_matches(['-', ' '])
-                .trim_end_matches([';', '.', ',']);
-            if name.is_empty() {
-                return None;
-            }
-            let mark = if r.for_report { " (để b/c)" } else { "" };
-            Some(format!("- {name}{mark};"))
-        })
-        .collect();
-    let archive = one_line(&plan.archive);
-    let archive = archive
-        .trim_start_matches(['-', ' '])
-        .trim_end_matches([';', '.', ',']);
-    let archive = if archive.is_empty() {
-        format!("Lưu {}", org.kind.label())
-    } else {
-        archive.to_owned()
-    };
-    lines.push(format!("- {archive}."));
-    lines
-}
-
-/// Sub-items "1. …", "2. …" of a part, leaving out the empty ones and renumbering the rest.
-fn numbered_items(items: impl Iterator<Item = (String, Vec<Block>)>) -> Vec<Block> {
-    items
-        .filter(|(_, blocks)| !blocks.is_empty())
-        .enumerate()
-        .map(|(i, (title, blocks))| {
-            Block::Section(Section {
-                level: Level::Item,
-                number: format!("{}.", i + 1),
-                title,
-                blocks,
-            })
-        })
-        .collect()
-}
-
-fn bullets(texts: &[String]) -> Vec<Block> {
-    texts
-        .iter()
-        .flat_map(|text| lines(text))
-        .map(|line| Block::bullet(line.trim_start_matches(['-', '·', '•', '+', ' '])))
-        .collect()
-}
-
-fn paragraphs(texts: &[String]) -> Vec<Block> {
-    texts
-        .iter()
-        .flat_map(|text| lines(text))
-        .map(Block::text)
-        .collect()
-}
-
-/// The non-empty lines of a text a user may have typed on several lines, each made canonical.
-fn lines(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.lines().map(one_line).filter(|line| !line.is_empty())
-}
-
-/// NFC, trimmed, with control characters (which XML cannot carry) turned into spaces.
-pub(super) fn one_line(text: &str) -> String {
-    let text = canonical(text);
-    if text.chars().any(char::is_control) {
-        let spaced: String = text
-            .chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect();
-        spaced.trim().to_owned()
-    } else {
-        text
-    }
-}
-
-/// Ends a generated sentence with a full stop unless the user's text already ends one.
-fn sentence(text: &str) -> String {
-    let text = text.trim_end();
-    if text.ends_with(['.', '!', '?', ':', ';', '…']) {
-        text.to_owned()
-    } else {
-        format!("{text}.")
-    }
-}
-
-/// "Sinh hoạt chuyên đề" → "sinh hoạt chuyên đề", but "KH" stays as it is.
-fn lower_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match (chars.next(), chars.next()) {
-        (Some(first), second) if second.is_none_or(|c| !c.is_uppercase()) => {
-            first.to_lowercase().chain(text.chars().skip(1)).collect()
-        }
-        _ => text.to_owned(),
-    }
+    parts::recipients(&plan.recipients, &plan.archive, org)
 }
 
 #[cfg(test)]

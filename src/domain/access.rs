@@ -126,6 +126,22 @@ impl Actor {
                 .any(|r| r.path.is_within(&committee.path))
     }
 
+    /// Drafting and issuing a committee's model-session plans (sinh hoạt chi bộ mẫu): the
+    /// committee's own staff, administrators.
+    pub fn can_draft_model_sessions(&self, committee: &Org) -> bool {
+        committee.kind == OrgKind::Committee && self.can_edit_plans(committee)
+    }
+
+    /// Reading a model-session plan: its drafters; once issued, also the members of a cell
+    /// that hosts one of its model sessions.
+    pub fn can_read_model_plan(&self, committee: &Org, issued: bool, hosts: &[OrgId]) -> bool {
+        self.can_draft_model_sessions(committee)
+            || (issued
+                && hosts
+                    .iter()
+                    .any(|host| self.member_role_in(*host).is_some()))
+    }
+
     /// The actor's own member record in `cell`, if any.
     pub fn member_in(&self, cell_id: OrgId) -> Option<MemberId> {
         self.memberships

@@ -102,6 +102,42 @@ pub struct Count {
     pub present: usize,
 }
 
+impl Count {
+    /// The counts of a list given as how many members had each presence: the exempted are not
+    /// called.
+    pub fn tally(presences: impl IntoIterator<Item = (Presence, usize)>) -> Count {
+        let mut count = Count::default();
+        for (presence, n) in presences {
+            if presence != Presence::Exempt {
+                count.called += n;
+            }
+            if presence == Presence::Present {
+                count.present += n;
+            }
+        }
+        count
+    }
+
+    /// The share present, in whole percent (rounded down), of the members called.
+    pub fn share_percent(self) -> Option<usize> {
+        (self.present * 100).checked_div(self.called)
+    }
+
+    /// Not more than half of the members called attend: the session is not valid as a
+    /// meeting of the cell (Điều lệ Đảng; Hướng dẫn 42-HD/BTCTW recalls it).
+    pub fn half_or_less(self) -> bool {
+        self.called > 0 && self.present * 2 <= self.called
+    }
+
+    /// The counts of two sittings together.
+    pub fn plus(self, other: Count) -> Count {
+        Count {
+            called: self.called + other.called,
+            present: self.present + other.present,
+        }
+    }
+}
+
 impl Attendance {
     /// The list for a session not yet recorded: every active member of the cell, present.
     pub fn called(members: &[Member]) -> Self {
@@ -130,15 +166,8 @@ impl Attendance {
             .attendees
             .iter()
             .filter(|a| standing.is_none_or(|s| a.standing == s))
-            .filter(|a| a.presence != Presence::Exempt);
-        let mut count = Count::default();
-        for attendee in of_kind {
-            count.called += 1;
-            if attendee.presence == Presence::Present {
-                count.present += 1;
-            }
-        }
-        count
+            .map(|a| (a.presence, 1));
+        Count::tally(of_kind)
     }
 
     /// Every member called (the exempted are not).
@@ -163,15 +192,13 @@ impl Attendance {
 
     /// The share present, in whole percent (rounded down), of the members called.
     pub fn share_percent(&self) -> Option<usize> {
-        let total = self.total();
-        (total.present * 100).checked_div(total.called)
+        self.total().share_percent()
     }
 
     /// Not more than half of the members called attend: the session is not valid as a
     /// meeting of the cell (Điều lệ Đảng; Hướng dẫn 42-HD/BTCTW recalls it).
     pub fn half_or_less(&self) -> bool {
-        let total = self.total();
-        total.called > 0 && total.present * 2 <= total.called
+        self.total().half_or_less()
     }
 
     /// "Có mặt 8/10 đồng chí (chính thức 7/8, dự bị 1/2)".

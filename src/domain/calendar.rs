@@ -48,6 +48,21 @@ impl Quarter {
         u32::from(self.0) * 3 - 2
     }
 
+    /// The last day of the quarter in `year`.
+    pub fn last_day(self, year: i32) -> NaiveDate {
+        let next = if self.0 == 4 {
+            NaiveDate::from_ymd_opt(year + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(year, self.first_month() + 3, 1)
+        };
+        next.and_then(|d| d.pred_opt()).unwrap_or(NaiveDate::MAX)
+    }
+
+    /// The quarter of `date`.
+    pub fn of_date(date: NaiveDate) -> Self {
+        Self::of_month(date.month())
+    }
+
     /// "Quý II"
     pub fn label(self) -> String {
         format!("Quý {}", self.roman())

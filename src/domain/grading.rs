@@ -3,17 +3,17 @@
 //! the grade the total earns: Tốt ≥ 90, Khá 70–89, Trung bình 50–69, Kém < 50.
 
 /// One item of the sheet and the most points it gives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
-    pub label: &'static str,
+    pub label: String,
     pub max: u8,
 }
 
 /// A criterion: a heading and its items.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Criterion {
-    pub label: &'static str,
-    pub items: &'static [Item],
+    pub label: String,
+    pub items: Vec<Item>,
 }
 
 impl Criterion {
@@ -22,85 +22,198 @@ impl Criterion {
     }
 }
 
-/// The default sheet.
-pub const SHEET: [Criterion; 4] = [
-    Criterion {
-        label: "Chuẩn bị",
-        items: &[
-            Item {
-                label: "Chuyên đề được chuẩn bị thành văn bản, đúng nội dung kế hoạch",
-                max: 5,
-            },
-            Item {
-                label: "Dự thảo được chi ủy hoặc bí thư thông qua",
-                max: 5,
-            },
-            Item {
-                label: "Dự thảo gửi đến đảng viên ít nhất một ngày trước buổi sinh hoạt",
-                max: 5,
-            },
+/// The default sheet, as LAYOUT.md gives it: (criterion, [(item, points)]).
+const STANDARD: [(&str, &[(&str, u8)]); 4] = [
+    (
+        "Chuẩn bị",
+        &[
+            (
+                "Chuyên đề được chuẩn bị thành văn bản, đúng nội dung kế hoạch",
+                5,
+            ),
+            ("Dự thảo được chi ủy hoặc bí thư thông qua", 5),
+            (
+                "Dự thảo gửi đến đảng viên ít nhất một ngày trước buổi sinh hoạt",
+                5,
+            ),
         ],
-    },
-    Criterion {
-        label: "Tham dự",
-        items: &[
-            Item {
-                label: "Tỷ lệ đảng viên có mặt (từ 90% trở lên: đủ điểm)",
-                max: 15,
-            },
-            Item {
-                label: "Đảng viên vắng mặt đều có lý do",
-                max: 5,
-            },
+    ),
+    (
+        "Tham dự",
+        &[
+            ("Tỷ lệ đảng viên có mặt (từ 90% trở lên: đủ điểm)", 15),
+            ("Đảng viên vắng mặt đều có lý do", 5),
         ],
-    },
-    Criterion {
-        label: "Tiến hành",
-        items: &[
-            Item {
-                label: "Đúng trình tự sinh hoạt chuyên đề",
-                max: 10,
-            },
-            Item {
-                label: "Chất lượng trình bày chuyên đề",
-                max: 10,
-            },
-            Item {
-                label: "Đảng viên tham gia thảo luận, đóng góp ý kiến",
-                max: 15,
-            },
-            Item {
-                label: "Thời lượng theo Hướng dẫn 42-HD/BTCTW",
-                max: 10,
-            },
+    ),
+    (
+        "Tiến hành",
+        &[
+            ("Đúng trình tự sinh hoạt chuyên đề", 10),
+            ("Chất lượng trình bày chuyên đề", 10),
+            ("Đảng viên tham gia thảo luận, đóng góp ý kiến", 15),
+            ("Thời lượng theo Hướng dẫn 42-HD/BTCTW", 10),
         ],
-    },
-    Criterion {
-        label: "Kết thúc",
-        items: &[
-            Item {
-                label: "Kết luận của chủ trì rõ nội dung cần tiếp thu, hoàn thiện",
-                max: 10,
-            },
-            Item {
-                label: "Biên bản đầy đủ, đúng thể thức",
-                max: 5,
-            },
-            Item {
-                label: "Chuyên đề hoàn chỉnh gửi đảng viên và báo cáo cấp trên",
-                max: 5,
-            },
+    ),
+    (
+        "Kết thúc",
+        &[
+            (
+                "Kết luận của chủ trì rõ nội dung cần tiếp thu, hoàn thiện",
+                10,
+            ),
+            ("Biên bản đầy đủ, đúng thể thức", 5),
+            ("Chuyên đề hoàn chỉnh gửi đảng viên và báo cáo cấp trên", 5),
         ],
-    },
+    ),
 ];
 
-/// Every item of the sheet, in order.
-pub fn items() -> impl Iterator<Item = &'static Item> {
-    SHEET.iter().flat_map(|c| c.items.iter())
+/// A sheet's bounds: the grade thresholds are on 100 points, and a sheet is read at a meeting.
+pub const TOTAL: u8 = 100;
+pub const MAX_CRITERIA: usize = 10;
+pub const MAX_ITEMS: usize = 30;
+
+/// A grading sheet: criteria with their items, adding up to [`TOTAL`] points. A committee may
+/// set its own for its subtree; the standard one serves everywhere else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sheet {
+    criteria: Vec<Criterion>,
 }
 
-pub fn item_count() -> usize {
-    items().count()
+impl Default for Sheet {
+    fn default() -> Self {
+        Self::standard()
+    }
+}
+
+impl Sheet {
+    /// The 100-point sheet provinces use (LAYOUT.md).
+    pub fn standard() -> Self {
+        let criteria = STANDARD
+            .iter()
+            .map(|(label, items)| Criterion {
+                label: (*label).to_owned(),
+                items: items
+                    .iter()
+                    .map(|(label, max)| Item {
+                        label: (*label).to_owned(),
+                        max: *max,
+                    })
+                    .collect(),
+            })
+            .collect();
+        Self { criteria }
+    }
+
+    pub fn criteria(&self) -> &[Criterion] {
+        &self.criteria
+    }
+
+    /// Every item of the sheet, in order.
+    pub fn items(&self) -> impl Iterator<Item = &Item> {
+        self.criteria.iter().flat_map(|c| c.items.iter())
+    }
+
+    pub fn item_count(&self) -> usize {
+        self.items().count()
+    }
+
+    pub fn is_standard(&self) -> bool {
+        *self == Self::standard()
+    }
+
+    /// The sheet as a committee edits it and as it is stored: a criterion per line, each of
+    /// its items on the lines below as `- label: points`.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        for c in &self.criteria {
+            out.push_str(&c.label);
+            out.push('\n');
+            for item in &c.items {
+                out.push_str(&format!("- {}: {}\n", item.label, item.max));
+            }
+        }
+        out
+    }
+
+    /// Reads a sheet from its text form (canonical text, as the edge makes it). The message
+    /// says which line is wrong and how.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut criteria: Vec<Criterion> = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            let at = n + 1;
+            if line.is_empty() {
+                continue;
+            }
+            if let Some(item) = line.strip_prefix('-') {
+                let Some(criterion) = criteria.last_mut() else {
+                    return Err(format!(
+                        "Dòng {at}: mục chấm điểm phải nằm dưới một tiêu chí (dòng không bắt đầu bằng “-”)."
+                    ));
+                };
+                let Some((label, points)) = item.rsplit_once(':') else {
+                    return Err(format!(
+                        "Dòng {at}: ghi mục theo mẫu “- nội dung: số điểm”."
+                    ));
+                };
+                let label = label.trim();
+                let max = points
+                    .trim()
+                    .parse::<u8>()
+                    .ok()
+                    .filter(|p| (1..=TOTAL).contains(p))
+                    .ok_or_else(|| {
+                        format!("Dòng {at}: số điểm của mục phải là số nguyên từ 1 đến {TOTAL}.")
+                    })?;
+                check_label(label, at)?;
+                criterion.items.push(Item {
+                    label: label.to_owned(),
+                    max,
+                });
+            } else {
+                check_label(line, at)?;
+                criteria.push(Criterion {
+                    label: line.to_owned(),
+                    items: Vec::new(),
+                });
+            }
+        }
+        if criteria.is_empty() {
+            return Err("Vui lòng ghi ít nhất một tiêu chí và các mục của nó.".to_owned());
+        }
+        if let Some(c) = criteria.iter().find(|c| c.items.is_empty()) {
+            return Err(format!("Tiêu chí “{}” chưa có mục chấm điểm nào.", c.label));
+        }
+        if criteria.len() > MAX_CRITERIA {
+            return Err(format!("Tối đa {MAX_CRITERIA} tiêu chí."));
+        }
+        let sheet = Self { criteria };
+        if sheet.item_count() > MAX_ITEMS {
+            return Err(format!("Tối đa {MAX_ITEMS} mục chấm điểm."));
+        }
+        let total: u32 = sheet.items().map(|i| u32::from(i.max)).sum();
+        if total != u32::from(TOTAL) {
+            return Err(format!(
+                "Tổng điểm các mục phải là {TOTAL} (thang điểm xếp loại); hiện là {total}."
+            ));
+        }
+        Ok(sheet)
+    }
+}
+
+/// A criterion's or an item's label: one line of a reasonable length.
+fn check_label(label: &str, at: usize) -> Result<(), String> {
+    const MAX: usize = 300;
+    if label.is_empty() {
+        return Err(format!("Dòng {at}: nội dung còn trống."));
+    }
+    let got = label.chars().count();
+    if got > MAX {
+        return Err(format!(
+            "Dòng {at}: tối đa {MAX} ký tự cho một tiêu chí hoặc một mục; đồng chí đã nhập {got}."
+        ));
+    }
+    Ok(())
 }
 
 /// The grade a total earns.
@@ -154,18 +267,21 @@ impl Scores {
             .join(",")
     }
 
-    pub fn from_stored(text: &str) -> Option<Self> {
+    /// The points as stored, given on `sheet`; `None` when they do not fit it.
+    pub fn from_stored(text: &str, sheet: &Sheet) -> Option<Self> {
         let points: Option<Vec<u8>> = text.split(',').map(|p| p.parse().ok()).collect();
         let points = points?;
-        (points.len() == item_count() && points.iter().zip(items()).all(|(p, i)| *p <= i.max))
-            .then_some(Self(points))
+        (points.len() == sheet.item_count()
+            && points.iter().zip(sheet.items()).all(|(p, i)| *p <= i.max))
+        .then_some(Self(points))
     }
 
-    /// The typed points (`point_{i}` fields), each a whole number from 0 to its item's maximum.
-    pub fn parse(inputs: &[String]) -> Result<Self, Vec<(String, String)>> {
+    /// The typed points (`point_{i}` fields) on `sheet`, each a whole number from 0 to its
+    /// item's maximum.
+    pub fn parse(inputs: &[String], sheet: &Sheet) -> Result<Self, Vec<(String, String)>> {
         let mut errors = Vec::new();
         let mut points = Vec::new();
-        for (i, item) in items().enumerate() {
+        for (i, item) in sheet.items().enumerate() {
             let text = inputs.get(i).map_or("", |s| s.trim());
             let parsed = (text.len() <= 3 && !text.is_empty())
                 .then(|| text.parse::<u8>().ok())
@@ -202,6 +318,8 @@ impl Scores {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grading {
     pub scores: Scores,
+    /// The sheet the points were given on.
+    pub sheet: Sheet,
     pub reason: String,
     pub by: Option<String>,
     pub at: chrono::DateTime<chrono::Utc>,
@@ -213,8 +331,41 @@ mod tests {
 
     #[test]
     fn the_sheet_totals_100_in_the_published_split() {
-        let split: Vec<u8> = SHEET.iter().map(Criterion::max).collect();
+        let split: Vec<u8> = Sheet::standard()
+            .criteria()
+            .iter()
+            .map(Criterion::max)
+            .collect();
         assert_eq!(split, [15, 20, 45, 20]);
+    }
+
+    #[test]
+    fn a_sheet_reads_back_from_its_text() {
+        let standard = Sheet::standard();
+        assert_eq!(Sheet::parse(&standard.text()), Ok(standard.clone()));
+        assert!(standard.is_standard());
+        let own =
+            "Chuẩn bị\n- Dự thảo đúng hạn: 40\n\nTiến hành\n- Thảo luận: 30\n- Kết luận: 30\n";
+        let sheet = Sheet::parse(own).unwrap();
+        assert_eq!(sheet.item_count(), 3);
+        assert!(!sheet.is_standard());
+        assert_eq!(Sheet::parse(&sheet.text()), Ok(sheet));
+    }
+
+    #[test]
+    fn a_bad_sheet_says_which_line_and_why() {
+        let cases = [
+            ("- Mục: 100", "Dòng 1"),
+            ("Chuẩn bị\n- Mục không điểm", "Dòng 2"),
+            ("Chuẩn bị\n- Mục: 0", "từ 1 đến 100"),
+            ("Chuẩn bị\n- Mục: 90", "hiện là 90"),
+            ("Chuẩn bị\nTiến hành\n- Mục: 100", "“Chuẩn bị” chưa có mục"),
+            ("", "ít nhất một tiêu chí"),
+        ];
+        for (text, expected) in cases {
+            let message = Sheet::parse(text).unwrap_err();
+            assert!(message.contains(expected), "{text:?}: {message}");
+        }
     }
 
     #[test]
@@ -229,12 +380,13 @@ mod tests {
 
     #[test]
     fn points_above_an_items_maximum_are_refused() {
-        let mut inputs: Vec<String> = items().map(|i| i.max.to_string()).collect();
-        let full = Scores::parse(&inputs).unwrap();
+        let sheet = Sheet::standard();
+        let mut inputs: Vec<String> = sheet.items().map(|i| i.max.to_string()).collect();
+        let full = Scores::parse(&inputs, &sheet).unwrap();
         assert_eq!(full.total(), 100);
-        assert_eq!(Scores::from_stored(&full.stored()), Some(full));
+        assert_eq!(Scores::from_stored(&full.stored(), &sheet), Some(full));
         inputs[0] = "120".into();
-        let errors = Scores::parse(&inputs).unwrap_err();
+        let errors = Scores::parse(&inputs, &sheet).unwrap_err();
         assert_eq!(errors[0].0, "point_0");
         assert!(errors[0].1.contains("vượt mức tối đa"));
     }

@@ -110,17 +110,21 @@ impl Record {
 
     /// Minutes from start to end, when both are recorded (an end past midnight wraps).
     pub fn duration(&self) -> Option<u16> {
-        let (start, end) = (self.started?, self.ended?);
-        Some(if end >= start {
-            end.minutes() - start.minutes()
-        } else {
-            24 * 60 - start.minutes() + end.minutes()
-        })
+        Some(duration(self.started?, self.ended?))
     }
 
     /// The least duration Hướng dẫn 42-HD/BTCTW asks for, when the session as held was shorter.
     pub fn short_of_guidance(&self, combined: bool) -> Option<u16> {
         short_of_guidance(self.duration()?, combined)
+    }
+}
+
+/// Minutes from `start` to `end` (an end past midnight wraps).
+pub fn duration(start: StartTime, end: StartTime) -> u16 {
+    if end >= start {
+        end.minutes() - start.minutes()
+    } else {
+        24 * 60 - start.minutes() + end.minutes()
     }
 }
 
@@ -189,6 +193,8 @@ pub struct Minutes {
     pub updated_by: Option<String>,
     pub closed: Option<(DateTime<Utc>, NaiveDate)>,
     pub reported: Option<DateTime<Utc>>,
+    /// The final paper sent up with them.
+    pub reported_paper: Option<super::paper::PaperId>,
 }
 
 impl Minutes {
@@ -212,6 +218,7 @@ impl Minutes {
             updated_by: None,
             closed: None,
             reported: None,
+            reported_paper: None,
         }
     }
 

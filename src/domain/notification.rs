@@ -31,10 +31,12 @@ pub enum NoticeKind {
     PaperCirculated,
     /// The presenter answered a comment (to the member who made it).
     CommentAnswered,
+    /// A cell reported a held session's minutes (to the committee's reviewers).
+    MinutesReported,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 10] = [
+    pub const ALL: [NoticeKind; 11] = [
         NoticeKind::Submitted,
         NoticeKind::Returned,
         NoticeKind::Accepted,
@@ -45,6 +47,7 @@ impl NoticeKind {
         NoticeKind::SessionCancelled,
         NoticeKind::PaperCirculated,
         NoticeKind::CommentAnswered,
+        NoticeKind::MinutesReported,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -59,6 +62,7 @@ impl NoticeKind {
             NoticeKind::SessionCancelled => "session_cancelled",
             NoticeKind::PaperCirculated => "paper_circulated",
             NoticeKind::CommentAnswered => "comment_answered",
+            NoticeKind::MinutesReported => "minutes_reported",
         }
     }
 
@@ -78,6 +82,7 @@ impl NoticeKind {
             NoticeKind::SessionCancelled => "Hủy buổi sinh hoạt chuyên đề",
             NoticeKind::PaperCirculated => "Dự thảo chuyên đề gửi đảng viên",
             NoticeKind::CommentAnswered => "Ý kiến góp ý được trả lời",
+            NoticeKind::MinutesReported => "Báo cáo kết quả sinh hoạt chuyên đề",
         }
     }
 }
@@ -221,6 +226,23 @@ impl Notice {
             NoticeKind::CommentAnswered,
             &format!("Ý kiến của đồng chí về dự thảo chuyên đề “{topic_title}”: {verdict}."),
             &format!("/papers/{paper}"),
+        )
+    }
+
+    /// To the reviewers of the committee: a cell reported the minutes of a held session.
+    pub fn minutes_reported(
+        cell: &str,
+        topic_title: &str,
+        held_on: NaiveDate,
+        session: super::session::SessionId,
+    ) -> Self {
+        Self::new(
+            NoticeKind::MinutesReported,
+            &format!(
+                "{cell} đã báo cáo biên bản buổi sinh hoạt chuyên đề “{topic_title}” ngày {}, chờ xếp loại.",
+                held_on.format("%d/%m/%Y")
+            ),
+            &format!("/sessions/{session}/minutes"),
         )
     }
 

@@ -5,12 +5,12 @@
 
 use std::io::{Cursor, Read};
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 
 use super::Invalid;
 use super::calendar::short_date;
 use super::calendar_feed::vietnam_instant;
-use super::session::Session;
+use super::session::{Session, StartTime};
 use super::text::{canonical, limit, within};
 
 super::id_type!(
@@ -323,7 +323,12 @@ pub enum Lead {
 
 impl Lead {
     pub fn of(circulated: DateTime<Utc>, session: &Session) -> Self {
-        let ahead = vietnam_instant(session.date, session.start) - circulated;
+        Self::before(circulated, session.date, session.start)
+    }
+
+    /// How long before a session on `date` at `start` (Vietnam's time) a paper went out.
+    pub fn before(circulated: DateTime<Utc>, date: NaiveDate, start: StartTime) -> Self {
+        let ahead = vietnam_instant(date, start) - circulated;
         if ahead <= TimeDelta::zero() {
             Lead::Late
         } else if ahead < LEAD_GUIDANCE {
@@ -385,7 +390,9 @@ impl CirculationRefusal {
     }
 }
 
-/// Whether `paper` may be circulated at `now` for the topic's open `session` (if any).
+/// Whether `paper` may be circulated at `now` for the topic's open `session` (if any). A draft
+/// prepares the session and is too late once it was held; the final paper is made after it
+/// and goes to the members then.
 pub fn may_circulate(
     paper: &Paper,
     session: Option<&Session>,
@@ -395,7 +402,9 @@ pub fn may_circulate(
         return Err(CirculationRefusal::AlreadyCirculated);
     }
     match session {
-        Some(session) if session.date < today => Err(CirculationRefusal::SessionPast(session.date)),
+        Some(session) if session.date < today && paper.stage != Stage::Final => {
+            Err(CirculationRefusal::SessionPast(session.date))
+        }
         _ => Ok(()),
     }
 }

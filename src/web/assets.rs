@@ -1,8 +1,9 @@
-//! The static files compiled into the binary (the stylesheets and the print script), served so
-//! that browsers and proxies keep them: each carries an `ETag` made from its content (a browser
-//! holding a copy asks again with `If-None-Match` and gets an empty 304), and pages link the
-//! screen stylesheet under its content hash (`/static/app.css?v=…`), a URL whose content never
-//! changes and may be kept for a year; a new release links a new URL.
+//! The static files compiled into the binary (the stylesheets, the screen pages' script and the
+//! print script), served so that browsers and proxies keep them: each carries an `ETag` made from
+//! its content (a browser holding a copy asks again with `If-None-Match` and gets an empty 304),
+//! and pages link the screen stylesheet and script under their content hash
+//! (`/static/app.css?v=…`), a URL whose content never changes and may be kept for a year; a new
+//! release links a new URL.
 
 use std::hash::{Hash, Hasher};
 use std::sync::LazyLock;
@@ -20,6 +21,12 @@ pub fn routes() -> Routes {
             "/static/app.css",
             get(|headers: HeaderMap, RawQuery(query): RawQuery| async move {
                 APP_CSS.serve(&headers, query.as_deref())
+            }),
+        )
+        .route(
+            "/static/app.js",
+            get(|headers: HeaderMap, RawQuery(query): RawQuery| async move {
+                APP_JS.serve(&headers, query.as_deref())
             }),
         )
         .route(
@@ -106,6 +113,14 @@ static APP_CSS: LazyLock<Asset> = LazyLock::new(|| {
     )
 });
 
+static APP_JS: LazyLock<Asset> = LazyLock::new(|| {
+    Asset::new(
+        "/static/app.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/app.js"),
+    )
+});
+
 static PRINT_CSS: LazyLock<Asset> = LazyLock::new(|| {
     Asset::new(
         "/static/print.css",
@@ -125,4 +140,9 @@ static PRINT_JS: LazyLock<Asset> = LazyLock::new(|| {
 /// The screen stylesheet's versioned URL, for the templates.
 pub fn app_css() -> &'static str {
     &APP_CSS.href
+}
+
+/// The screen pages' script's versioned URL, for the templates.
+pub fn app_js() -> &'static str {
+    &APP_JS.href
 }

@@ -10,7 +10,12 @@ use crate::domain::text::fold;
 
 /// `bytes` as a download named `name` (any Unicode), with `fallback` (ASCII) for the few
 /// clients that do not read RFC 5987 names; neither is ever cached.
-pub fn attachment(bytes: Vec<u8>, mime: &str, name: &str, fallback: &str) -> Response {
+pub fn attachment(
+    bytes: impl Into<axum::body::Body>,
+    mime: &str,
+    name: &str,
+    fallback: &str,
+) -> Response {
     let disposition = format!(
         "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
         rfc5987(name)
@@ -21,7 +26,7 @@ pub fn attachment(bytes: Vec<u8>, mime: &str, name: &str, fallback: &str) -> Res
             (header::CONTENT_DISPOSITION, disposition),
             (header::CACHE_CONTROL, "private, no-store".to_owned()),
         ],
-        bytes,
+        bytes.into(),
     )
         .into_response()
 }

@@ -76,7 +76,7 @@ impl Auth {
                 reviewer: !self.actor.reviews.is_empty(),
                 unread: self.unread,
             }),
-            csrf: self.csrf.clone(),
+            csrf: csrf::masked(&self.csrf),
             crumbs: Vec::new(),
             notice: self.notice.clone(),
         }

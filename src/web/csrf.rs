@@ -41,6 +41,35 @@ pub async fn token(session: &Session) -> Result<String, AppError> {
     rotate(session).await
 }
 
+/// The token as one page carries it: a fresh random pad, then the token XOR the pad, in hex. No
+/// two responses carry the same bytes, so a compressed page (gzip) gives away nothing about the
+/// token to someone who can put text beside it and watch the response sizes (BREACH).
+pub fn masked(token: &str) -> String {
+    let token = token.as_bytes();
+    let pad: Vec<u8> = (0..token.len())
+        .map(|_| rand::thread_rng().r#gen())
+        .collect();
+    let xored = token.iter().zip(&pad).map(|(t, p)| t ^ p);
+    pad.iter()
+        .copied()
+        .chain(xored)
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// The token a form sent, unmasked; `None` for anything [`masked`] did not make.
+fn unmasked(sent: &str) -> Option<Vec<u8>> {
+    if !sent.len().is_multiple_of(4) || !sent.is_ascii() {
+        return None;
+    }
+    let bytes: Option<Vec<u8>> = (0..sent.len() / 2)
+        .map(|i| u8::from_str_radix(&sent[2 * i..2 * i + 2], 16).ok())
+        .collect();
+    let bytes = bytes?;
+    let (pad, xored) = bytes.split_at(bytes.len() / 2);
+    Some(pad.iter().zip(xored).map(|(p, x)| p ^ x).collect())
+}
+
 /// The high half of every visitor id ("chuyende").
 const VISITOR: i128 = 0x6368_7579_656e_6465;
 
@@ -148,7 +177,9 @@ pub async fn protect(
         return refused::page(Why::SessionEnded, &fields);
     };
     match provided {
-        Some(token) if constant_time_eq(token.as_bytes(), expected.as_bytes()) => {
+        Some(token)
+            if unmasked(token).is_some_and(|sent| constant_time_eq(&sent, expected.as_bytes())) =>
+        {
             let bytes = if oversized && is_multipart(&parts.headers) {
                 // Cut at the limit, a multipart form still yields the fields before the cut
                 // (its text, which comes before its file: the handler shows it back); whole, it
@@ -282,4 +313,25 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_masked_token_differs_every_time_and_unmasks_to_itself() {
+        let token = "abcXYZ0123456789";
+        let (one, two) = (masked(token), masked(token));
+        assert_ne!(one, two);
+        assert_eq!(unmasked(&one).as_deref(), Some(token.as_bytes()));
+        assert_eq!(unmasked(&two).as_deref(), Some(token.as_bytes()));
+        // The bare token, odd lengths and non-hex are not masked tokens.
+        for sent in [token, "abc", "zzzz", "ổổ", ""] {
+            assert!(
+                unmasked(sent).is_none_or(|t| t != token.as_bytes()),
+                "{sent}"
+            );
+        }
+    }
 }

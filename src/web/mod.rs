@@ -10,17 +10,20 @@ mod auth;
 mod calendar;
 mod csrf;
 mod dashboard;
+mod doc_parts;
 mod documents;
 mod download;
 mod error;
 mod extract;
 mod fault;
 mod form;
+mod grading_sheets;
 mod headers;
 mod health;
 mod home;
 mod members;
 mod minutes;
+mod model_sessions;
 mod notifications;
 mod org_move;
 mod orgs;
@@ -30,6 +33,7 @@ mod plans;
 mod refused;
 mod review;
 mod routes;
+mod rows;
 mod scope;
 mod session_store;
 mod sessions;
@@ -87,6 +91,8 @@ fn routes() -> routes::Routes {
         .merge(review::routes())
         .merge(sessions::routes())
         .merge(minutes::routes())
+        .merge(grading_sheets::routes())
+        .merge(model_sessions::routes())
         .merge(papers::routes())
         .merge(documents::routes())
         .merge(dashboard::routes())

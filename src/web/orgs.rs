@@ -48,6 +48,10 @@ struct ShowPage {
     can_add_child: bool,
     can_manage_members: bool,
     can_move: bool,
+    /// A committee's staff draft its model-session plans.
+    can_draft_models: bool,
+    /// The model sessions of issued plans that the cell hosts.
+    model_sessions: Vec<app::model_sessions::Hosted>,
     /// The search in the cell's members, as typed.
     q: String,
 }
@@ -80,13 +84,14 @@ pub async fn show(
         Vec::new()
     };
     let plans = app::plans::list_for_org(&state.db, id).await?;
-    let (directives, minutes) = if org.is_cell() {
+    let (directives, minutes, model_sessions) = if org.is_cell() {
         (
             orgs::directives_above(&state.db, &org, None).await?,
             app::minutes::reported_by(&state.db, id, 20).await?,
+            app::model_sessions::hosted_by(&state.db, id).await?,
         )
     } else {
-        (Vec::new(), Vec::new())
+        (Vec::new(), Vec::new(), Vec::new())
     };
     render(&ShowPage {
         page: org_page(&state, &auth, &org, &org.name).await?,
@@ -96,6 +101,8 @@ pub async fn show(
         minutes,
         can_add_child: auth.actor.can_add_org_under(&org),
         can_move: auth.actor.is_admin(),
+        can_draft_models: auth.actor.can_draft_model_sessions(&org),
+        model_sessions,
         q: search.q,
         can_edit,
         can_manage_members,

@@ -35,8 +35,9 @@ impl Page {
         }
     }
 
+    /// The page's forms carry `csrf`, masked afresh ([`super::csrf::masked`]).
     pub fn with_csrf(mut self, csrf: String) -> Self {
-        self.csrf = csrf;
+        self.csrf = super::csrf::masked(&csrf);
         self
     }
 

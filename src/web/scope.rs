@@ -10,6 +10,7 @@ use super::page::Page;
 use crate::AppState;
 use crate::app;
 use crate::app::plans::Placed;
+use crate::domain::model_session::{ModelPlanId, ModelPlanStatus, ModelSessionPlan};
 use crate::domain::org::{Org, OrgId, OrgPath};
 use crate::domain::plan::{Plan, PlanId, PlanStatus, Topic, TopicId};
 
@@ -160,4 +161,56 @@ pub async fn plan_page(
         format!("/plans/{}", plan.id),
         format!("Kế hoạch năm {}", plan.year),
     ))
+}
+
+/// A committee whose model-session plans the actor may draft (its staff, administrators).
+pub async fn model_committee(state: &AppState, auth: &Auth, id: OrgId) -> Result<Org, AppError> {
+    let org = readable_org(state, auth, id).await?;
+    auth.require(auth.actor.can_draft_model_sessions(&org))?;
+    Ok(org)
+}
+
+/// A model-session plan the actor may read, with its committee: its drafters; once issued,
+/// the members of its host cells. Anyone else gets 404.
+pub async fn readable_model_plan(
+    state: &AppState,
+    auth: &Auth,
+    id: ModelPlanId,
+) -> Result<(ModelSessionPlan, Org), AppError> {
+    let plan = app::model_sessions::get(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let committee = app::orgs::get(&state.db, plan.org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let hosts: Vec<OrgId> = plan.sessions.iter().map(|s| s.host.id).collect();
+    let issued = plan.status == ModelPlanStatus::Issued;
+    if !auth.actor.can_read_model_plan(&committee, issued, &hosts) {
+        return Err(AppError::NotFound);
+    }
+    Ok((plan, committee))
+}
+
+/// A model-session plan the actor may draft (403 for a host cell's member who reads it).
+pub async fn draftable_model_plan(
+    state: &AppState,
+    auth: &Auth,
+    id: ModelPlanId,
+) -> Result<(ModelSessionPlan, Org), AppError> {
+    let (plan, committee) = readable_model_plan(state, auth, id).await?;
+    auth.require(auth.actor.can_draft_model_sessions(&committee))?;
+    Ok((plan, committee))
+}
+
+/// The frame of a page about a model-session plan: the tree, the committee, the plan.
+pub async fn model_plan_page(
+    state: &AppState,
+    auth: &Auth,
+    committee: &Org,
+    plan: &ModelSessionPlan,
+    title: &str,
+) -> Result<Page, AppError> {
+    let mut page = org_page(state, auth, committee, title).await?;
+    page.title = title.to_owned();
+    Ok(page.crumb(format!("/model-plans/{}", plan.id), plan.name()))
 }

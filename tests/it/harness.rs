@@ -554,3 +554,39 @@ pub fn docx_document_xml(file: &[u8]) -> String {
 pub fn pdf_text(file: &[u8]) -> String {
     pdf_extract::extract_text_from_mem(file).expect("a readable PDF")
 }
+
+/// A draft model-session plan of the commune with one model meeting at the kindergarten, made
+/// through the app's functions: what the route sweeps open.
+pub async fn model_plan_draft(
+    app: &TestApp,
+) -> (
+    chuyende::domain::model_session::ModelPlanId,
+    chuyende::domain::model_session::ModelSessionId,
+) {
+    use chuyende::app::model_sessions as model;
+    use chuyende::domain::model_session::{ModelKind, ModelSessionDraft};
+    let ctx = chuyende::app::Ctx {
+        db: &app.db,
+        mail: false,
+    };
+    let year = chuyende::domain::org::Year::new(2024).unwrap();
+    let plan = model::create(ctx, None, &app.demo.commune, year)
+        .await
+        .unwrap();
+    let meeting = ModelSessionDraft {
+        kind: ModelKind::Regular,
+        host: app.demo.kindergarten.id,
+        date: chrono::NaiveDate::from_ymd_opt(2024, 3, 28).unwrap(),
+        start: chuyende::domain::session::StartTime::new(8 * 60).unwrap(),
+        venue: "Hội trường xã".into(),
+        address: String::new(),
+        topic: None,
+        topic_title: String::new(),
+    };
+    let added = model::add_session(ctx, &app.demo.commune, plan, &meeting)
+        .await
+        .unwrap();
+    assert_eq!(added, model::Outcome::Done);
+    let session = model::get(&app.db, plan).await.unwrap().unwrap().sessions[0].id;
+    (plan, session)
+}

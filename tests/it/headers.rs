@@ -69,7 +69,7 @@ both! {
         assert_protected(&headers);
 
         // Static files: the same for everyone, so they keep their public caching.
-        for path in ["/static/app.css", "/static/print.css", "/static/print.js"] {
+        for path in ["/static/app.css", "/static/app.js", "/static/print.css", "/static/print.js"] {
             let (status, headers) = headers_of(&anonymous, path).await;
             assert_eq!(status, StatusCode::OK, "{path}");
             assert_protected(&headers);

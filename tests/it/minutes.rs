@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 
 use crate::both;
 use crate::harness::{Browser, TestApp, docx_document_xml, pdf_text, version_in};
-use chuyende::domain::grading::items;
+use chuyende::domain::grading::Sheet;
 use chuyende::domain::member::Member;
 use chuyende::domain::org::Year;
 use chuyende::domain::plan::{Plan, StepKind};
@@ -16,7 +16,7 @@ use chuyende::domain::session::Session;
 
 /// The demo's scheduled session (on the kindergarten's plan of this year), its plan, and the
 /// cell's active members.
-async fn demo_session(app: &TestApp) -> (Session, Plan, Vec<Member>) {
+pub(crate) async fn demo_session(app: &TestApp) -> (Session, Plan, Vec<Member>) {
     let cell = app.demo.kindergarten.id;
     let year = Year::new(chrono::Local::now().date_naive().year()).unwrap();
     let plan = chuyende::db::plans::find(&app.db, cell, year)
@@ -40,12 +40,37 @@ async fn demo_session(app: &TestApp) -> (Session, Plan, Vec<Member>) {
     (session, plan, members)
 }
 
-fn minutes_path(session: &Session) -> String {
+/// The presenter's final paper on the session's topic, not sent yet: its id.
+pub(crate) async fn add_final_paper(app: &TestApp, plan: &Plan, session: &Session) -> i64 {
+    use chuyende::domain::paper::{PaperDraft, Stage};
+    let topic = plan
+        .topics
+        .iter()
+        .find(|t| t.id == session.topic_id)
+        .unwrap();
+    let target = chuyende::app::sessions::Target::of(plan, &app.demo.kindergarten, topic);
+    let draft = PaperDraft {
+        stage: Stage::Final,
+        body: "Bản hoàn chỉnh cuối cùng của chuyên đề.".into(),
+        upload: None,
+    };
+    let by = Some(app.user("dangvien").await);
+    let ctx = chuyende::app::Ctx {
+        db: &app.db,
+        mail: false,
+    };
+    chuyende::app::papers::add(ctx, by, target, &draft)
+        .await
+        .unwrap()
+        .get()
+}
+
+pub(crate) fn minutes_path(session: &Session) -> String {
     format!("/sessions/{}/minutes", session.id)
 }
 
 /// Posts one part of the minutes with the version the page shows now.
-async fn save(
+pub(crate) async fn save(
     browser: &Browser,
     session: &Session,
     part: &str,
@@ -62,7 +87,7 @@ async fn save(
 
 /// The attendance form with the first `absent` members absent without reason, the next one
 /// excused (with a reason) when `excused`, everybody else present.
-async fn attendance(
+pub(crate) async fn attendance(
     browser: &Browser,
     session: &Session,
     members: &[Member],
@@ -98,9 +123,11 @@ async fn attendance(
     save(browser, session, "attendance", &borrowed).await
 }
 
-fn all_points(total_less: u8) -> Vec<(String, String)> {
+/// Full points on `sheet` but `total_less`, taken from the first items.
+pub(crate) fn points_on(sheet: &Sheet, total_less: u8) -> Vec<(String, String)> {
     let mut left = total_less;
-    items()
+    sheet
+        .items()
         .enumerate()
         .map(|(i, item)| {
             let take = left.min(item.max);
@@ -108,6 +135,10 @@ fn all_points(total_less: u8) -> Vec<(String, String)> {
             (format!("point_{i}"), (item.max - take).to_string())
         })
         .collect()
+}
+
+pub(crate) fn all_points(total_less: u8) -> Vec<(String, String)> {
+    points_on(&Sheet::standard(), total_less)
 }
 
 both! {
@@ -152,7 +183,8 @@ both! {
         let page = secretary.get(&path).await;
         secretary.post(&format!("{path}/close"), &[("version", &version_in(&page.body))]).await.redirects_to(&path);
         let stored = chuyende::app::minutes::of_session(&app.db, session.id).await.unwrap().unwrap();
-        assert_eq!(stored.number_label().as_deref(), Some("Số 1-BB/CB"));
+        // The demo's three sessions of 2022 are numbers 1 to 3 of the same term.
+        assert_eq!(stored.number_label().as_deref(), Some("Số 4-BB/CB"));
         assert_eq!(stored.attendance.total().present, called - 2);
         assert_eq!(stored.record.speeches.len(), 2);
         // The session step is done on the session's day.
@@ -171,13 +203,13 @@ both! {
 
         // The three formats, closed: number, no draft mark, the minutes' foot, hostile text literal.
         let print = member.get(&format!("{path}/document")).await;
-        print.ok().contains("Số 1-BB/CB").contains("THƯ KÝ").contains("CHỦ TRÌ").lacks("DỰ THẢO")
+        print.ok().contains("Số 4-BB/CB").contains("THƯ KÝ").contains("CHỦ TRÌ").lacks("DỰ THẢO")
             .contains("Trần &#60;b&#62;Hoa&#60;/b&#62; #set").lacks("Nơi nhận");
         let (status, headers, docx) = member.bytes(&format!("{path}/document.docx")).await;
         assert_eq!(status, StatusCode::OK);
-        assert!(headers["content-disposition"].to_str().unwrap().contains("BB-01-CB-"));
+        assert!(headers["content-disposition"].to_str().unwrap().contains("BB-04-CB-"));
         let xml = docx_document_xml(&docx);
-        let order = ["CHI BỘ MẦM NON ĐỊNH AN", "Số 1-BB/CB", "ĐẢNG CỘNG SẢN VIỆT NAM", "BIÊN BẢN", "THÀNH PHẦN THAM DỰ", "Phạm Văn Hùng",
+        let order = ["CHI BỘ MẦM NON ĐỊNH AN", "Số 4-BB/CB", "ĐẢNG CỘNG SẢN VIỆT NAM", "BIÊN BẢN", "THÀNH PHẦN THAM DỰ", "Phạm Văn Hùng",
             "Vắng có lý do", "NỘI DUNG BUỔI SINH HOẠT", "Chương trình", "Ý kiến phát biểu", "Trần &lt;b&gt;Hoa&lt;/b&gt; #set",
             "Kết luận của chủ trì", "Biểu quyết", "kết thúc vào lúc 16 giờ 30 phút", "THƯ KÝ", "CHỦ TRÌ", "Lê Thị Bích Ngọc"];
         let mut at = 0;
@@ -204,9 +236,30 @@ both! {
         secretary.post(&format!("{path}/grade"), &borrowed).await.redirects_to(&path);
         secretary.get(&path).await.contains("Chi bộ đề xuất: <b>95 điểm — Tốt</b>");
 
+        // Reporting sends the final paper with the minutes: refused while none went to the
+        // members. The presenter writes it; the secretary sends it to the members.
+        let refused = secretary.post(&format!("{path}/report"), &[]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        refused.contains("báo cáo gửi kèm chuyên đề hoàn chỉnh").contains("/papers");
+        let final_paper = add_final_paper(&app, &plan, &session).await;
+        secretary.get(&path).await.ok().contains(&format!("/papers/{final_paper}")).contains("chưa gửi đảng viên");
+        assert_eq!(reviewer.get(&format!("/papers/{final_paper}")).await.status, StatusCode::NOT_FOUND);
+        secretary.get(&format!("/papers/{final_paper}")).await.ok();
+        secretary.post(&format!("/papers/{final_paper}/circulate"), &[]).await.redirects_to(&format!("/papers/{final_paper}"));
+
         // Reported once; then the reviewer reads it, in the inbox and on the page.
         secretary.post(&format!("{path}/report"), &[]).await.redirects_to(&path);
+        let reported = chuyende::app::minutes::of_session(&app.db, session.id).await.unwrap().unwrap();
+        assert_eq!(reported.reported_paper.map(|p| p.get()), Some(final_paper));
+        reviewer.get(&path).await.ok().contains("Đã gửi cấp ủy cấp trên cùng biên bản").contains(&format!("/papers/{final_paper}"));
+        reviewer.get(&format!("/papers/{final_paper}")).await.ok().contains("Bản hoàn chỉnh cuối cùng của chuyên đề.");
         assert_eq!(secretary.post(&format!("{path}/report"), &[]).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+        // The committee's reviewer is told, once, with a link to the minutes.
+        let reviewer_id = app.user("danguy").await;
+        let told = app.unread_of(reviewer_id, chuyende::domain::notification::NoticeKind::MinutesReported).await;
+        assert_eq!(told.len(), 1, "{told:?}");
+        assert!(told[0].contains("Chi bộ Mầm non Định An đã báo cáo biên bản"), "{told:?}");
+        reviewer.get("/notifications").await.ok().contains("Báo cáo kết quả sinh hoạt chuyên đề");
         reviewer.get("/reviews").await.ok().contains(&path);
         reviewer.get(&path).await.ok().contains("Xác nhận xếp loại");
         reviewer.get(&format!("/orgs/{}", app.demo.kindergarten.id)).await.ok().contains(&path);

@@ -13,7 +13,7 @@ use chuyende::db::{members, plans, users};
 use chuyende::domain::member::{Email, MemberDraft};
 use chuyende::domain::notification::{Notice, NoticeKind, is_coming_due};
 use chuyende::domain::org::Year;
-use chuyende::domain::plan::PlanId;
+use chuyende::domain::plan::{PlanId, StepKind};
 use chuyende::domain::text::Line;
 use chuyende::mail::Mailer;
 
@@ -225,9 +225,13 @@ both! {
         let member = user_id(&app, "dangvien").await;
         let plan_id = plan_2022(&app).await;
         let plan = plans::get(&app.db, plan_id).await.unwrap().unwrap();
-        // October 2022: the third topic's outline and draft 1 (Nguyễn Thị Ly, who has an
-        // account) and the second topic's session (Nguyễn Thị Thanh Tâm, who has none).
-        let today = NaiveDate::from_ymd_opt(2022, 10, 1).unwrap();
+        // 12 October 2022: the third topic's outline and draft 1, due in October (Nguyễn Thị Ly,
+        // who has an account), and the second topic's session on 19 October (Nguyễn Thị Thanh
+        // Tâm, who has none). The demo held that session; it is taken back to not done here.
+        let today = NaiveDate::from_ymd_opt(2022, 10, 12).unwrap();
+        let october = plan.topics[1].steps.iter().find(|s| s.kind == StepKind::Session).unwrap().id;
+        plans::mark_step(&app.db, october, None, None).await.unwrap();
+        let plan = plans::get(&app.db, plan_id).await.unwrap().unwrap();
         let mut in_window = Vec::new();
         for topic in &plan.topics {
             for step in &topic.steps {

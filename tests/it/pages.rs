@@ -112,6 +112,7 @@ async fn every_page(app: &TestApp) -> Vec<Page> {
         .unwrap()
         .id;
     let comment = db::papers::comments(&app.db, paper).await.unwrap()[0].id;
+    let (model_plan, model_session) = crate::harness::model_plan_draft(app).await;
     let cell_ids = Ids {
         plan: plan.to_string(),
         cell: demo.kindergarten.id.to_string(),
@@ -128,6 +129,8 @@ async fn every_page(app: &TestApp) -> Vec<Page> {
         session: demo_session.id.to_string(),
         paper: paper.to_string(),
         comment: comment.to_string(),
+        model_plan: model_plan.to_string(),
+        model_session: model_session.to_string(),
     };
     let committee_ids = Ids {
         plan: submitted.to_string(),
@@ -142,6 +145,8 @@ async fn every_page(app: &TestApp) -> Vec<Page> {
         session: cell_ids.session.clone(),
         paper: cell_ids.paper.clone(),
         comment: cell_ids.comment.clone(),
+        model_plan: cell_ids.model_plan.clone(),
+        model_session: cell_ids.model_session.clone(),
     };
     let mut paths = Vec::new();
     for route in chuyende::web::route_paths() {

@@ -278,13 +278,19 @@ both! {
             ("date", &yesterday.format("%d/%m/%Y").to_string()), ("start", "08:00"), ("duration", "120"),
             ("venue", "Phòng họp"), ("chair", ""), ("minute_taker", ""),
         ]).await.redirects_to(&path);
-        let response = send_paper(&secretary, &topic, "final", "Bản hoàn chỉnh.", None).await;
+        let response = send_paper(&secretary, &topic, "draft2", "Dự thảo muộn.", None).await;
         let paper = id_in(response.location());
         secretary.post(&format!("/papers/{paper}/circulate"), &[]).await
             .status_is(StatusCode::UNPROCESSABLE_ENTITY)
             .contains(&format!("Buổi sinh hoạt đã diễn ra ngày {}", yesterday.format("%d/%m/%Y")));
         let stored = chuyende::db::papers::get(&app.db, chuyende::domain::paper::PaperId(paper)).await.unwrap().unwrap();
         assert!(stored.circulated.is_none());
+        // The final paper is made after the session: it goes out then.
+        let response = send_paper(&secretary, &topic, "final", "Bản hoàn chỉnh.", None).await;
+        let paper = id_in(response.location());
+        secretary.post(&format!("/papers/{paper}/circulate"), &[]).await.redirects_to(&format!("/papers/{paper}"));
+        let stored = chuyende::db::papers::get(&app.db, chuyende::domain::paper::PaperId(paper)).await.unwrap().unwrap();
+        assert!(stored.circulated.is_some());
     }
 
     async fn uploads_are_checked_by_content_and_size_and_lose_no_typed_text(app: TestApp) {

@@ -53,7 +53,7 @@ impl From<ChangeRow> for Change {
 const CHANGE_COLUMNS: &str = "c.version, c.part, c.at, u.full_name AS user_name, c.summary FROM plan_changes c \
      LEFT JOIN users u ON u.id = c.user_id";
 
-fn due_of(date: Option<NaiveDate>, exact: bool) -> Option<Due> {
+pub(crate) fn due_of(date: Option<NaiveDate>, exact: bool) -> Option<Due> {
     date.map(|d| {
         if exact {
             Due::Date(d)

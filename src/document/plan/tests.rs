@@ -1,43 +1,8 @@
 use super::*;
-use crate::document::fixtures::{self, SECRETARY};
-use crate::document::{Block, Document, Row, file_stem};
+use crate::document::file_stem;
+use crate::document::fixtures::{self, SECRETARY, outline};
 use crate::domain::plan::PlanStatus;
 use crate::domain::samples::{KINDERGARTEN_TOPICS, MODEL_TOPICS};
-
-/// The document flattened to one line per thing printed, with a mark for its kind:
-/// `§` part heading, `§§` item heading, `¶` paragraph, `#` table group row, `|` table row.
-fn outline(doc: &Document) -> Vec<String> {
-    fn walk(blocks: &[Block], out: &mut Vec<String>) {
-        for block in blocks {
-            match block {
-                Block::Paragraph { runs } => out.push(format!(
-                    "¶ {}",
-                    runs.iter().map(|r| &*r.text).collect::<String>()
-                )),
-                Block::Section(section) => {
-                    let mark = match section.level {
-                        Level::Part => "§",
-                        Level::Item => "§§",
-                    };
-                    out.push(format!("{mark} {}", section.heading()));
-                    walk(&section.blocks, out);
-                }
-                Block::Table(table) => {
-                    out.push(format!("| {}", table.columns.join(" | ")));
-                    for row in &table.rows {
-                        out.push(match row {
-                            Row::Group { text } => format!("# {text}"),
-                            Row::Cells { cells } => format!("| {}", cells.join(" | ")),
-                        });
-                    }
-                }
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(&doc.body, &mut out);
-    out
-}
 
 fn headings(lines: &[String]) -> Vec<&str> {
     lines

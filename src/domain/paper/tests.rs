@@ -151,6 +151,15 @@ fn a_paper_cannot_go_out_for_a_session_already_held() {
         may_circulate(&paper, Some(&session), next_day),
         Err(CirculationRefusal::SessionPast(date))
     );
+    // The final paper is made after the session, and goes to the members then.
+    let final_paper = Paper {
+        stage: Stage::Final,
+        ..paper.clone()
+    };
+    assert_eq!(
+        may_circulate(&final_paper, Some(&session), next_day),
+        Ok(())
+    );
     let sent = Paper {
         circulated: Some(paper.created.clone()),
         ..paper

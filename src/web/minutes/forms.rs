@@ -10,7 +10,7 @@ use crate::AppState;
 use crate::app;
 use crate::app::minutes::{Change, GradeStage, Outcome};
 use crate::domain::attendance::{AttendanceInput, GUESTS_MAX, Guest};
-use crate::domain::grading::{Scores, item_count};
+use crate::domain::grading::{Scores, Sheet};
 use crate::domain::minutes::{
     Messages, SPEECHES_MAX, Speech, TimesInput, VoteInput, parse_agenda, parse_conclusion,
     parse_name, parse_speeches,
@@ -26,12 +26,12 @@ fn version(fields: &Fields) -> i64 {
     fields.get("version").parse().unwrap_or(-1)
 }
 
-fn after(id: SessionId, anchor: &str) -> Response {
+pub(super) fn after(id: SessionId, anchor: &str) -> Response {
     Redirect::to(&format!("/sessions/{id}/minutes#{anchor}")).into_response()
 }
 
 /// The message above the forms when a use case did nothing.
-fn refusal(outcome: &Outcome) -> String {
+pub(super) fn refusal(outcome: &Outcome) -> String {
     match outcome {
         Outcome::Done => String::new(),
         Outcome::Stale { by, at } => format!(
@@ -50,11 +50,15 @@ fn refusal(outcome: &Outcome) -> String {
                               trên, với việc xếp loại của cấp ủy) trước."
             .into(),
         Outcome::AlreadyReported => "Biên bản đã được báo cáo cấp ủy cấp trên.".into(),
+        Outcome::NoFinalPaper => "Chưa báo cáo được: báo cáo gửi kèm chuyên đề hoàn chỉnh. Người \
+                                  trình bày đưa bản hoàn chỉnh lên trang dự thảo của chuyên đề và \
+                                  chi ủy gửi bản đó đến đảng viên trước."
+            .into(),
     }
 }
 
 /// Puts a part's messages beside their fields.
-fn messages(errors: &mut FieldErrors, messages: Messages) {
+pub(super) fn messages(errors: &mut FieldErrors, messages: Messages) {
     for (field, message) in messages {
         errors.add(field, message);
     }
@@ -182,7 +186,7 @@ pub async fn save_part(
 ) -> Result<Response, AppError> {
     let scope = readable(&state, &auth, id).await?;
     auth.require(scope.can_record)?;
-    let mut typed = Typed::of(&scope.minutes, None, None);
+    let mut typed = Typed::of(&scope);
     let Some(change) = read_part(&part, &fields, &scope, &mut typed)? else {
         return Err(AppError::NotFound);
     };
@@ -266,8 +270,8 @@ pub async fn report(
 }
 
 /// The points typed on a grade form, under `prefix{i}`.
-fn points(fields: &Fields, prefix: &str) -> Vec<String> {
-    (0..item_count())
+fn points(fields: &Fields, prefix: &str, sheet: &Sheet) -> Vec<String> {
+    (0..sheet.item_count())
         .map(|i| fields.get(&format!("{prefix}{i}")).to_owned())
         .collect()
 }
@@ -292,12 +296,12 @@ pub async fn propose_grade(
 ) -> Result<Response, AppError> {
     let scope = readable(&state, &auth, id).await?;
     auth.require(scope.can_manage)?;
-    let mut typed = Typed::of(&scope.minutes, None, None);
-    typed.points = points(&fields, "point_");
+    let mut typed = Typed::of(&scope);
+    typed.points = points(&fields, "point_", &scope.sheet);
     typed.note = fields.get("note").to_owned();
     let mut errors = Messages::new();
     let note = note("note", &typed.note, &mut errors);
-    let scores = Scores::parse(&typed.points).map_err(|m| errors.extend(m));
+    let scores = Scores::parse(&typed.points, &scope.sheet).map_err(|m| errors.extend(m));
     grade(
         &state,
         &auth,
@@ -320,24 +324,19 @@ pub async fn decide_grade(
 ) -> Result<Response, AppError> {
     let scope = readable(&state, &auth, id).await?;
     auth.require(scope.can_decide)?;
-    let (proposed, _) = if scope.minutes.id.is_new() {
-        (None, None)
-    } else {
-        app::minutes::grades(&state.db, scope.minutes.id).await?
-    };
-    let mut typed = Typed::of(&scope.minutes, proposed.as_ref(), None);
-    typed.decided_points = points(&fields, "decided_");
+    let mut typed = Typed::of(&scope);
+    typed.decided_points = points(&fields, "decided_", &scope.sheet);
     typed.reason = fields.get("reason").to_owned();
     let mut errors = Messages::new();
     let reason = note("reason", &typed.reason, &mut errors);
-    let scores = Scores::parse(&typed.decided_points).map_err(|m| {
+    let scores = Scores::parse(&typed.decided_points, &scope.sheet).map_err(|m| {
         errors.extend(
             m.into_iter()
                 .map(|(f, message)| (f.replacen("point_", "decided_", 1), message)),
         )
     });
     if let Ok(scores) = &scores
-        && proposed.as_ref().is_none_or(|p| p.scores != *scores)
+        && scope.proposed.as_ref().is_none_or(|p| p.scores != *scores)
         && reason.is_empty()
     {
         errors.push((
@@ -378,7 +377,7 @@ async fn grade(
                 auth.user_id(),
                 scope.target(),
                 stage,
-                &scores,
+                (&scope.sheet, &scores),
                 reason,
             )
             .await?;

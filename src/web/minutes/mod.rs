@@ -4,6 +4,7 @@
 //! session's minute-taker record; members of the cell read closed minutes; reviewers of the
 //! committees above read reported ones; administrators read and help as on plans.
 
+mod corrections;
 mod forms;
 
 use askama::Template;
@@ -17,10 +18,12 @@ use crate::app::minutes::{Entry, Target};
 use crate::document::minutes::Context;
 use crate::document::{self, Document};
 use crate::domain::attendance::{AttendanceInput, Attendee, Presence};
-use crate::domain::grading::{Criterion, Grading, SHEET};
+use crate::domain::correction::Correction;
+use crate::domain::grading::{Criterion, Grading, Sheet};
 use crate::domain::member::Member;
 use crate::domain::minutes::{Minutes, Speech, TimesInput, VoteInput, may_read, may_record};
 use crate::domain::org::Org;
+use crate::domain::paper::Paper;
 use crate::domain::plan::{Plan, Topic};
 use crate::domain::session::{Session, SessionId};
 use crate::web::AppError;
@@ -46,6 +49,22 @@ pub fn routes() -> Routes {
         .route("/sessions/{id}/minutes/document", get(print))
         .route("/sessions/{id}/minutes/document.docx", get(docx))
         .route("/sessions/{id}/minutes/document.pdf", get(pdf))
+        .route(
+            "/sessions/{id}/minutes/corrections",
+            post(corrections::make),
+        )
+        .route(
+            "/sessions/{id}/minutes/corrections/{cid}/document",
+            get(corrections::print),
+        )
+        .route(
+            "/sessions/{id}/minutes/corrections/{cid}/document.docx",
+            get(corrections::docx),
+        )
+        .route(
+            "/sessions/{id}/minutes/corrections/{cid}/document.pdf",
+            get(corrections::pdf),
+        )
 }
 
 /// What a minutes page is about, loaded and checked: the session of a cell's topic the actor
@@ -63,6 +82,12 @@ struct Scope {
     can_manage: bool,
     /// A reviewer of the committee directly above: decides the grade.
     can_decide: bool,
+    /// The secretary's proposed grade and the committee's decision, where given.
+    proposed: Option<Grading>,
+    decided: Option<Grading>,
+    /// The sheet the session is graded on: the proposal's, else the one that applies to the
+    /// cell now (its nearest committee's own, or the standard sheet).
+    sheet: Sheet,
 }
 
 impl Scope {
@@ -76,16 +101,17 @@ impl Scope {
         }
     }
 
+    fn context(&self) -> Context<'_> {
+        Context {
+            session: &self.session,
+            cell: &self.cell,
+            topic_title: &self.topic.title,
+        }
+    }
+
     /// The minutes' document.
     fn document(&self) -> Document {
-        document::minutes::build(
-            &self.minutes,
-            &Context {
-                session: &self.session,
-                cell: &self.cell,
-                topic_title: &self.topic.title,
-            },
-        )
+        document::minutes::build(&self.minutes, &self.context())
     }
 
     fn file_stem(&self) -> String {
@@ -130,6 +156,9 @@ async fn readable(state: &AppState, auth: &Auth, id: SessionId) -> Result<Scope,
         can_record: may_record(actor, &cell, minute_taker),
         can_manage: actor.can_edit_plans(&cell),
         can_decide: actor.can_review(&cell),
+        proposed: None,
+        decided: None,
+        sheet: Sheet::standard(),
         plan,
         cell,
         topic,
@@ -138,6 +167,13 @@ async fn readable(state: &AppState, auth: &Auth, id: SessionId) -> Result<Scope,
     scope.minutes = app::minutes::current(state.ctx(), scope.target()).await?;
     let may_read = may_read(actor, &scope.cell, minute_taker, scope.minutes.stage());
     auth.require(may_read)?;
+    if !scope.minutes.id.is_new() {
+        (scope.proposed, scope.decided) = app::minutes::grades(&state.db, scope.minutes.id).await?;
+    }
+    scope.sheet = match &scope.proposed {
+        Some(proposed) => proposed.sheet.clone(),
+        None => app::minutes::sheet_for(state.ctx(), &scope.cell).await?.0,
+    };
     Ok(scope)
 }
 
@@ -164,6 +200,11 @@ struct MinutesPage {
     /// The grading sheet: each criterion's heading, and its items' labels with their index in
     /// the whole sheet.
     criteria: Vec<(String, Vec<(usize, String)>)>,
+    /// The sheet is a committee's own, not the standard one.
+    own_sheet: bool,
+    /// The topic's final paper (its latest version of that stage), if there is one.
+    final_paper: Option<Paper>,
+    corrections: Vec<Correction>,
 }
 
 /// Every form of the page as typed.
@@ -184,18 +225,21 @@ pub(crate) struct Typed {
     /// The committee's decision: points per item, and the reason of a change.
     decided_points: Vec<String>,
     reason: String,
+    /// A correction of the closed minutes (biên bản bổ sung).
+    correction: String,
 }
 
 impl Typed {
-    fn of(minutes: &Minutes, proposed: Option<&Grading>, decided: Option<&Grading>) -> Self {
+    fn of(scope: &Scope) -> Self {
+        let (minutes, proposed, decided) = (
+            &scope.minutes,
+            scope.proposed.as_ref(),
+            scope.decided.as_ref(),
+        );
         let record = &minutes.record;
         let points = |g: Option<&Grading>| -> Vec<String> {
             g.map(|g| g.scores.0.iter().map(u8::to_string).collect())
-                .unwrap_or_else(|| {
-                    crate::domain::grading::items()
-                        .map(|_| String::new())
-                        .collect()
-                })
+                .unwrap_or_else(|| vec![String::new(); scope.sheet.item_count()])
         };
         let mut speeches = record.speeches.clone();
         speeches.extend((0..crate::domain::minutes::BLANK_SPEECH_ROWS).map(|_| Speech::default()));
@@ -214,6 +258,7 @@ impl Typed {
             // The committee starts from the proposal.
             decided_points: points(decided.or(proposed)),
             reason: decided.map(|g| g.reason.clone()).unwrap_or_default(),
+            correction: String::new(),
         }
     }
 }
@@ -291,9 +336,10 @@ impl MinutesPage {
     }
 }
 
-fn criteria() -> Vec<(String, Vec<(usize, String)>)> {
+fn criteria(sheet: &Sheet) -> Vec<(String, Vec<(usize, String)>)> {
     let mut index = 0;
-    SHEET
+    sheet
+        .criteria()
         .iter()
         .map(|c: &Criterion| {
             let items = c
@@ -332,19 +378,12 @@ async fn page(
     scope: Scope,
     forms: Forms,
 ) -> Result<MinutesPage, AppError> {
-    let (proposed, decided) = if scope.minutes.id.is_new() {
-        (None, None)
-    } else {
-        app::minutes::grades(&state.db, scope.minutes.id).await?
-    };
     let history = if scope.minutes.id.is_new() {
         Vec::new()
     } else {
         app::minutes::history(&state.db, scope.minutes.id).await?
     };
-    let typed = forms
-        .typed
-        .unwrap_or_else(|| Typed::of(&scope.minutes, proposed.as_ref(), decided.as_ref()));
+    let typed = forms.typed.unwrap_or_else(|| Typed::of(&scope));
     let listed = if scope.minutes.is_open() {
         scope
             .minutes
@@ -355,6 +394,8 @@ async fn page(
     } else {
         scope.minutes.attendance.attendees.clone()
     };
+    let final_paper = app::minutes::final_paper(state.ctx(), scope.topic.id).await?;
+    let corrections = app::minutes::corrections_of(state.ctx(), &scope.minutes).await?;
     let title = format!("Biên bản sinh hoạt chuyên đề: {}", scope.topic.title);
     let page = plan_page(state, auth, &scope.cell, &scope.plan, &title)
         .await?
@@ -371,11 +412,14 @@ async fn page(
         typed,
         errors: forms.errors,
         refused: forms.refused,
-        proposed,
-        decided,
         history,
         presences: Presence::ALL,
-        criteria: criteria(),
+        criteria: criteria(&scope.sheet),
+        own_sheet: !scope.sheet.is_standard(),
+        final_paper,
+        corrections,
+        proposed: scope.proposed,
+        decided: scope.decided,
         topic: scope.topic,
         session: scope.session,
         minutes: scope.minutes,

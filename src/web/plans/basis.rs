@@ -6,39 +6,23 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 
-use super::rows::{adds_row, drawn, ordered_rows, with_blank_rows, with_one_more};
 use super::sections::{Saved, SectionFrame, after_save, apply, frame, returned_frame, version_of};
 use crate::AppState;
-use crate::domain::calendar::{parse_date, short_date};
 use crate::domain::plan::{BasisDoc, BasisKind, Plan, PlanId};
 use crate::domain::plan_edit::{Edit, added_rows};
 use crate::domain::text::limit;
 use crate::web::AppError;
 use crate::web::auth::Auth;
+use crate::web::doc_parts::{BasisRow, blank_basis, parse_basis, typed_basis_rows};
 use crate::web::extract::{Fields, Path};
 use crate::web::form::{FieldErrors, rejected, render};
 use crate::web::page::Page;
 use crate::web::routes::Routes;
+use crate::web::rows::{adds_row, drawn, with_blank_rows, with_one_more};
 use crate::web::scope::editable_plan;
 
 pub fn routes() -> Routes {
     Routes::new().route("/plans/{id}/basis", get(basis_page).post(save_basis))
-}
-
-pub struct BasisRow {
-    pub kind: String,
-    pub number: String,
-    pub date: String,
-    pub issuer: String,
-    pub subject: String,
-}
-
-impl BasisRow {
-    fn is_blank(&self) -> bool {
-        [&self.number, &self.date, &self.issuer, &self.subject]
-            .iter()
-            .all(|v| v.trim().is_empty())
-    }
 }
 
 #[derive(Template)]
@@ -48,7 +32,7 @@ struct BasisPage {
     frame: SectionFrame,
     lead: String,
     closing: String,
-    rows: Vec<BasisRow>,
+    basis_rows: Vec<BasisRow>,
     /// How many documents the basis had when the form was first drawn.
     drawn: String,
     kinds: [BasisKind; 9],
@@ -67,33 +51,13 @@ fn basis_text(plan: &Plan) -> String {
     )
 }
 
-fn blank_basis() -> BasisRow {
-    BasisRow {
-        kind: BasisKind::Directive.as_str().into(),
-        number: String::new(),
-        date: String::new(),
-        issuer: String::new(),
-        subject: String::new(),
-    }
-}
-
 pub async fn basis_page(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<PlanId>,
 ) -> Result<Response, AppError> {
     let (plan, cell) = editable_plan(&state, &auth, id).await?;
-    let rows = plan
-        .basis
-        .iter()
-        .map(|doc| BasisRow {
-            kind: doc.kind.as_str().into(),
-            number: doc.number.clone(),
-            date: doc.date.map(short_date).unwrap_or_default(),
-            issuer: doc.issuer.clone(),
-            subject: doc.subject.clone(),
-        })
-        .collect();
+    let rows = plan.basis.iter().map(BasisRow::of).collect();
     let (page, frame) = frame(&state, &auth, &cell, &plan, BASIS_TITLE).await?;
     render(&BasisPage {
         page,
@@ -101,67 +65,10 @@ pub async fn basis_page(
         lead: plan.basis_lead.clone(),
         closing: plan.basis_closing.clone(),
         drawn: plan.basis.len().to_string(),
-        rows: with_blank_rows(rows, blank_basis),
+        basis_rows: with_blank_rows(rows, blank_basis),
         kinds: BasisKind::ALL,
         errors: FieldErrors::default(),
     })
-}
-
-/// The documents' rows as sent, in the user's order, blank ones included.
-fn typed_rows(fields: &Fields) -> Vec<BasisRow> {
-    ordered_rows(fields, "basis_")
-        .into_iter()
-        .map(|row| {
-            let get = |name: &str| fields.get(&format!("basis_{name}_{row}")).to_owned();
-            BasisRow {
-                kind: get("kind"),
-                number: get("number"),
-                date: get("date"),
-                issuer: get("issuer"),
-                subject: get("subject"),
-            }
-        })
-        .collect()
-}
-
-/// Parses the filled rows (shown again in that order, numbered from 0) into documents; a row
-/// with an error is left out, its message recorded.
-fn parse_docs(typed: &[BasisRow], errors: &mut FieldErrors) -> Vec<BasisDoc> {
-    let mut docs = Vec::new();
-    for (shown, entry) in typed.iter().enumerate() {
-        let kind = errors.check(format!("basis_kind_{shown}"), BasisKind::parse(&entry.kind));
-        let date = errors.text(
-            format!("basis_date_{shown}"),
-            &entry.date,
-            limit::SHORT,
-            parse_date,
-        );
-        let number = errors.free(format!("basis_number_{shown}"), &entry.number, limit::NAME);
-        if number.as_ref().is_some_and(String::is_empty) {
-            errors.add(
-                format!("basis_number_{shown}"),
-                "Vui lòng nhập số, ký hiệu (ví dụ 05-CT/TW).",
-            );
-        }
-        let issuer = errors.free(format!("basis_issuer_{shown}"), &entry.issuer, limit::NAME);
-        let subject = errors.free(
-            format!("basis_subject_{shown}"),
-            &entry.subject,
-            limit::TITLE,
-        );
-        if let (Some(kind), Some(date), Some(number), Some(issuer), Some(subject)) =
-            (kind, date, number, issuer, subject)
-        {
-            docs.push(BasisDoc {
-                kind,
-                number,
-                date,
-                issuer,
-                subject,
-            });
-        }
-    }
-    docs
 }
 
 pub async fn save_basis(
@@ -171,7 +78,7 @@ pub async fn save_basis(
     fields: Fields,
 ) -> Result<Response, AppError> {
     let (plan, cell) = editable_plan(&state, &auth, id).await?;
-    let typed = typed_rows(&fields);
+    let typed = typed_basis_rows(&fields);
     let adding = adds_row(&fields);
     let mut errors = FieldErrors::default();
     let mut refused = None;
@@ -182,7 +89,7 @@ pub async fn save_basis(
         let lead = errors.free("lead", fields.get("lead"), limit::PARAGRAPH);
         let closing = errors.free("closing", fields.get("closing"), limit::PARAGRAPH);
         let typed: Vec<BasisRow> = typed.into_iter().filter(|r| !r.is_blank()).collect();
-        let docs = parse_docs(&typed, &mut errors);
+        let docs = parse_basis(&typed, &mut errors);
         if let (Some(lead), Some(closing), true) = (lead, closing, errors.is_empty()) {
             // Documents only added below the ones drawn are a part of their own: they go
             // below whatever is stored now, whoever else added or edited since.
@@ -218,7 +125,7 @@ pub async fn save_basis(
         frame,
         lead: fields.get("lead").to_owned(),
         closing: fields.get("closing").to_owned(),
-        rows,
+        basis_rows: rows,
         drawn: fields.get("drawn").to_owned(),
         kinds: BasisKind::ALL,
         errors,

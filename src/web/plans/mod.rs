@@ -3,7 +3,6 @@
 
 pub mod basis;
 pub mod recipients;
-mod rows;
 pub mod sections;
 pub mod topics;
 

@@ -5,18 +5,21 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 
-use super::rows::{adds_row, drawn, ordered_rows, with_blank_rows, with_one_more};
 use super::sections::{Saved, SectionFrame, after_save, apply, frame, returned_frame, version_of};
 use crate::AppState;
-use crate::domain::plan::{Plan, PlanId, Recipient};
+use crate::domain::plan::{Plan, PlanId};
 use crate::domain::plan_edit::{Edit, added_rows};
 use crate::domain::text::{Line, limit};
 use crate::web::AppError;
 use crate::web::auth::Auth;
+use crate::web::doc_parts::{
+    RecipientRow, blank_recipient, parse_recipients, typed_recipient_rows,
+};
 use crate::web::extract::{Fields, Path};
 use crate::web::form::{FieldErrors, rejected, render};
 use crate::web::page::Page;
 use crate::web::routes::Routes;
+use crate::web::rows::{adds_row, drawn, with_blank_rows, with_one_more};
 use crate::web::scope::editable_plan;
 
 pub fn routes() -> Routes {
@@ -26,17 +29,12 @@ pub fn routes() -> Routes {
     )
 }
 
-pub struct RecipientRow {
-    pub name: String,
-    pub for_report: bool,
-}
-
 #[derive(Template)]
 #[template(path = "plans/recipients.html")]
 struct RecipientsPage {
     page: Page,
     frame: SectionFrame,
-    rows: Vec<RecipientRow>,
+    recipient_rows: Vec<RecipientRow>,
     /// How many recipients the plan had when the form was first drawn.
     drawn: String,
     archive: String,
@@ -61,47 +59,22 @@ fn recipients_text(plan: &Plan) -> String {
     lines.join("\n")
 }
 
-fn blank_recipient() -> RecipientRow {
-    RecipientRow {
-        name: String::new(),
-        for_report: false,
-    }
-}
-
 pub async fn recipients_page(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<PlanId>,
 ) -> Result<Response, AppError> {
     let (plan, cell) = editable_plan(&state, &auth, id).await?;
-    let rows = plan
-        .recipients
-        .iter()
-        .map(|r| RecipientRow {
-            name: r.name.clone(),
-            for_report: r.for_report,
-        })
-        .collect();
+    let rows = plan.recipients.iter().map(RecipientRow::of).collect();
     let (page, frame) = frame(&state, &auth, &cell, &plan, RECIPIENTS_TITLE).await?;
     render(&RecipientsPage {
         page,
         frame,
-        rows: with_blank_rows(rows, blank_recipient),
+        recipient_rows: with_blank_rows(rows, blank_recipient),
         drawn: plan.recipients.len().to_string(),
         archive: plan.archive.clone(),
         errors: FieldErrors::default(),
     })
-}
-
-/// The rows as sent, in the user's order, blank ones included.
-fn typed_rows(fields: &Fields) -> Vec<RecipientRow> {
-    ordered_rows(fields, "recipient_")
-        .into_iter()
-        .map(|row| RecipientRow {
-            name: fields.get(&format!("recipient_name_{row}")).to_owned(),
-            for_report: fields.get(&format!("recipient_report_{row}")) == "1",
-        })
-        .collect()
 }
 
 pub async fn save_recipients(
@@ -111,7 +84,7 @@ pub async fn save_recipients(
     fields: Fields,
 ) -> Result<Response, AppError> {
     let (plan, cell) = editable_plan(&state, &auth, id).await?;
-    let typed = typed_rows(&fields);
+    let typed = typed_recipient_rows(&fields);
     let adding = adds_row(&fields);
     let mut errors = FieldErrors::default();
     let mut refused = None;
@@ -123,16 +96,7 @@ pub async fn save_recipients(
             .into_iter()
             .filter(|r| !r.name.trim().is_empty())
             .collect();
-        let mut recipients = Vec::new();
-        for (shown, row) in typed.iter().enumerate() {
-            let field = format!("recipient_name_{shown}");
-            if let Some(name) = errors.free(field, &row.name, limit::TITLE) {
-                recipients.push(Recipient {
-                    name,
-                    for_report: row.for_report,
-                });
-            }
-        }
+        let recipients = parse_recipients(&typed, &mut errors);
         let archive = errors.text("archive", fields.get("archive"), limit::NAME, |text| {
             Line::parse(text, limit::NAME)
         });
@@ -167,7 +131,7 @@ pub async fn save_recipients(
     let template = RecipientsPage {
         page,
         frame,
-        rows,
+        recipient_rows: rows,
         drawn: fields.get("drawn").to_owned(),
         archive: fields.get("archive").to_owned(),
         errors,

@@ -8,22 +8,22 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use chrono::NaiveDate;
 
 use crate::AppState;
 use crate::app;
 use crate::app::plans::Saved as Stored;
-use crate::domain::calendar::{parse_date, short_date};
+use crate::domain::calendar::short_date;
 use crate::domain::lifecycle::Lock;
 use crate::domain::member::Member;
 use crate::domain::org::Org;
 use crate::domain::plan::{
-    Authority, DocNumber, Plan, PlanId, PlanStatus, Signature, SignerTitle, TextSection, paragraphs,
+    Authority, Plan, PlanId, PlanStatus, Signature, SignerTitle, TextSection, paragraphs,
 };
 use crate::domain::plan_edit::Edit;
-use crate::domain::text::{Line, limit};
+use crate::domain::text::limit;
 use crate::web::AppError;
 use crate::web::auth::Auth;
+use crate::web::doc_parts::parse_header;
 use crate::web::extract::{Fields, Path};
 use crate::web::form::{FieldErrors, refusal_message, rejected, render};
 use crate::web::page::Page;
@@ -198,26 +198,8 @@ pub async fn save_header(
 ) -> Result<Response, AppError> {
     let (plan, cell) = editable_plan(&state, &auth, id).await?;
     let mut errors = FieldErrors::default();
-    let number = errors
-        .text(
-            "number",
-            fields.get("number"),
-            limit::SHORT,
-            DocNumber::parse,
-        )
-        .flatten();
-    let place = errors.text("place", fields.get("place"), limit::NAME, |text| {
-        Line::parse(text, limit::NAME)
-    });
-    let issued_on: Option<Option<NaiveDate>> = errors.text(
-        "issued_on",
-        fields.get("issued_on"),
-        limit::SHORT,
-        parse_date,
-    );
-    let subject = errors.text("subject", fields.get("subject"), limit::TITLE, |text| {
-        Line::parse(text, limit::TITLE)
-    });
+    let header = parse_header(&fields, &mut errors);
+    let number = header.as_ref().and_then(|h| h.number.clone());
     if let Some(number) = &number
         && app::plans::number_taken(state.ctx(), id, &cell, number).await?
     {
@@ -227,14 +209,12 @@ pub async fn save_header(
         );
     }
     let mut refused = None;
-    if let (Some(place), Some(issued_on), Some(subject), true) =
-        (place, issued_on, subject, errors.is_empty())
-    {
+    if let (Some(header), true) = (header, errors.is_empty()) {
         let edit = Edit::Header {
             number,
-            place,
-            issued_on,
-            subject,
+            place: header.place,
+            issued_on: header.issued_on,
+            subject: header.subject,
         };
         match apply(&state, &auth, id, version_of(&fields), &edit).await? {
             Saved::Done => return Ok(after_save(id)),

@@ -58,6 +58,8 @@ struct SessionPage {
     /// The topic's papers, if the actor may open them: the latest circulated version and how
     /// long before this session it went out.
     papers: Option<Option<(Paper, Option<Lead>)>>,
+    /// Who fixed the open session's day, hour and venue (a committee's model session).
+    fixed: Option<String>,
 }
 
 impl SessionPage {
@@ -155,6 +157,12 @@ async fn page(
     } else {
         None
     };
+    let fixed = match &session {
+        Some(s) => app::model_sessions::fixed_by(&state.db, s.id)
+            .await?
+            .map(|by| by.label()),
+        None => None,
+    };
     let title = format!("Buổi sinh hoạt chuyên đề: {}", scope.topic.title);
     Ok(SessionPage {
         minutes_readable,
@@ -170,6 +178,7 @@ async fn page(
         reason: forms.reason,
         refused: forms.refused,
         papers,
+        fixed,
         plan: scope.plan,
         topic: scope.topic,
     })
@@ -217,6 +226,9 @@ fn refusal(outcome: &Outcome) -> String {
              rồi bấm Lưu lần nữa."
             .into(),
         Outcome::Refused(refusal) => refusal_message(refusal),
+        Outcome::Fixed => "Đây là buổi sinh hoạt mẫu: ngày, giờ và địa điểm do cấp ủy cấp trên \
+             ấn định, chi bộ không tự đổi hoặc hủy. Các nội dung khác vẫn sửa được."
+            .into(),
     }
 }
 

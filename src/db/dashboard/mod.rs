@@ -4,7 +4,10 @@
 //! ([`mandated`], one query, two when there are any), the totals ([`totals`]) and the page of
 //! rows ([`rows`]) — each at most one scan of the subtree's cells (a range on `orgs.path`),
 //! with the per-plan figures computed by a grouped join restricted to the page's plans,
-//! never one query per row.
+//! never one query per row. The sessions' figures (see [`holding`]) ride on the same two
+//! statements: the totals count the cells with a held session per quarter, and the page of
+//! rows carries one row per topic of the page's plans, gathered per cell. The export
+//! ([`export`]) is the same statement streamed.
 //!
 //! The statements that scan a subtree are not kept as prepared statements (`persistent(false)`):
 //! PostgreSQL then plans each with the actual bounds of the subtree. A cached generic plan
@@ -12,8 +15,13 @@
 //! more on a committee with 5,000 cells; planning anew costs about a millisecond.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use futures_util::{Stream, TryStreamExt};
+
+mod holding;
 
 use super::{Db, corrupt, on_pool, placeholders};
+use crate::domain::calendar::Quarter;
+use crate::domain::holding::TopicFigures;
 use crate::domain::org::{Org, OrgId, Year};
 use crate::domain::plan::{PlanId, TopicId};
 use crate::domain::text::search_pattern;
@@ -37,6 +45,8 @@ pub struct Filter {
     /// Part of the cell's name, as typed (NFC, trimmed); empty for no search.
     pub search: String,
     pub mandated: Option<MandatedFilter>,
+    /// Only cells that held no session of a topic of this quarter.
+    pub unheld: Option<Quarter>,
 }
 
 impl Filter {
@@ -46,6 +56,7 @@ impl Filter {
             state: None,
             search: String::new(),
             mandated: None,
+            unheld: None,
         }
     }
 }
@@ -59,6 +70,9 @@ pub struct Totals {
     /// [`CellState::ALL`] order (zeros included). The state filter is not applied: these are
     /// the numbers the state filter chooses between.
     pub by_state: Vec<(CellState, i64)>,
+    /// Per quarter I–IV, the cells matching as above that held a session of a topic of that
+    /// quarter (its first minutes closed).
+    pub held: [i64; 4],
 }
 
 impl Totals {
@@ -95,6 +109,8 @@ pub struct Row {
     pub quarters: [i64; 4],
     /// Steps not done whose deadline has passed.
     pub overdue: i64,
+    /// The plan's topics that fall in a quarter, with their sessions, in the order of their ids.
+    pub topics: Vec<TopicFigures>,
 }
 
 /// A topic of an issued directive plan of the committee or of a committee above it, with how
@@ -166,7 +182,7 @@ macro_rules! bind_params {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Dialect {
+pub(super) enum Dialect {
     Sqlite,
     Postgres,
 }
@@ -179,8 +195,9 @@ fn dialect(db: &Db) -> Dialect {
 }
 
 /// Conditions on a cell `o` (with its plan for the year `p`, LEFT JOINed) beyond the subtree:
-/// the name search and the mandated-topic filter. `None` when there are none.
-fn selection(filter: &Filter, params: &mut Params) -> Option<String> {
+/// the name search, the mandated-topic filter and the quarter without a session. `None` when
+/// there are none.
+fn selection(dialect: Dialect, filter: &Filter, params: &mut Params) -> Option<String> {
     let mut conditions = Vec::new();
     if !filter.search.is_empty() {
         // On the stored search key (migration 0012), whatever the case and the diacritics:
@@ -196,17 +213,22 @@ fn selection(filter: &Filter, params: &mut Params) -> Option<String> {
              AND ct.mandated_topic_id = {topic})"
         ));
     }
+    if let Some(quarter) = filter.unheld {
+        let quarter = params.push(Param::Int(i64::from(quarter.get())));
+        conditions.push(holding::none_held_in(dialect, &quarter));
+    }
     (!conditions.is_empty()).then(|| conditions.join(" AND "))
 }
 
-/// `FROM … WHERE …` over the subtree's cells, each with its plan for the year (or none).
-fn cells_from(committee: &Org, year: Year, params: &mut Params) -> String {
+/// `FROM … WHERE …` over the subtree's cells, each with its plan for the year (or none) and
+/// any further `joins`.
+fn cells_from(committee: &Org, year: Year, params: &mut Params, joins: &str) -> String {
     let (lo, hi) = committee.path.subtree_range();
     let lo = params.push(Param::Text(lo));
     let hi = params.push(Param::Text(hi));
     let year = params.push(Param::Int(i64::from(year.get())));
     format!(
-        "FROM orgs o LEFT JOIN plans p ON p.org_id = o.id AND p.year = {year} \
+        "FROM orgs o LEFT JOIN plans p ON p.org_id = o.id AND p.year = {year} {joins} \
          WHERE o.kind = 'cell' AND o.path >= {lo} AND o.path < {hi}"
     )
 }
@@ -218,24 +240,48 @@ fn parse_state(code: &str) -> sqlx::Result<CellState> {
 /// The totals of the subtree: every cell, and per state the cells that match the search and
 /// the mandated-topic filter. One grouped query.
 pub async fn totals(db: &Db, committee: &Org, filter: &Filter) -> sqlx::Result<Totals> {
+    let dialect = dialect(db);
     let mut params = Params::default();
-    let from = cells_from(committee, filter.year, &mut params);
-    let matching = match selection(filter, &mut params) {
-        Some(condition) => format!("SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"),
-        None => "COUNT(*)".into(),
+    let year = params.push(Param::Int(i64::from(filter.year.get())));
+    let held = holding::held_by_plan(dialect, &year);
+    // The cells with a held session per quarter: the plans' held quarters are one grouped
+    // subquery from the closed minutes of the year, joined to the subtree's plans.
+    let from = cells_from(
+        committee,
+        filter.year,
+        &mut params,
+        &format!("LEFT JOIN {held} h ON h.plan_id = p.id"),
+    );
+    let condition = selection(dialect, filter, &mut params);
+    let when = |extra: &str| match (&condition, extra) {
+        (Some(c), "") => format!("SUM(CASE WHEN {c} THEN 1 ELSE 0 END)"),
+        (Some(c), e) => format!("SUM(CASE WHEN {c} AND {e} THEN 1 ELSE 0 END)"),
+        (None, "") => "COUNT(*)".into(),
+        (None, e) => format!("SUM(CASE WHEN {e} THEN 1 ELSE 0 END)"),
     };
     let sql = format!(
-        "SELECT COALESCE(p.status, 'none') AS state, COUNT(*) AS cells, {matching} AS matching \
-         {from} GROUP BY COALESCE(p.status, 'none')"
+        "SELECT COALESCE(p.status, 'none') AS state, COUNT(*) AS cells, {} AS matching, \
+           {} AS held1, {} AS held2, {} AS held3, {} AS held4 \
+         {from} GROUP BY COALESCE(p.status, 'none')",
+        when(""),
+        when("h.h1 = 1"),
+        when("h.h2 = 1"),
+        when("h.h3 = 1"),
+        when("h.h4 = 1"),
     );
-    let rows: Vec<(String, i64, i64)> = on_pool!(db, pool =>
+    type Record = (String, i64, i64, i64, i64, i64, i64);
+    let rows: Vec<Record> = on_pool!(db, pool =>
         bind_params!(sqlx::query_as(&sql).persistent(false), params).fetch_all(pool).await)?;
     let mut totals = Totals {
         cells: 0,
         by_state: CellState::ALL.iter().map(|s| (*s, 0)).collect(),
+        held: [0; 4],
     };
-    for (code, cells, matching) in rows {
+    for (code, cells, matching, h1, h2, h3, h4) in rows {
         totals.cells += cells;
+        for (sum, n) in totals.held.iter_mut().zip([h1, h2, h3, h4]) {
+            *sum += n;
+        }
         // A committee's plan status ("issued") on a cell would be a hand-edited row: it is
         // counted among the cells but in no state.
         if let Some(entry) = totals.by_state.iter_mut().find(|(s, _)| s.as_str() == code) {
@@ -259,12 +305,15 @@ struct RowRecord {
     q3: i64,
     q4: i64,
     overdue: i64,
+    #[sqlx(flatten)]
+    topic: holding::TopicRecord,
 }
 
 impl TryFrom<RowRecord> for Row {
     type Error = sqlx::Error;
 
     fn try_from(r: RowRecord) -> sqlx::Result<Row> {
+        let topics = r.topic.figures()?.into_iter().collect();
         Ok(Row {
             cell_id: r.cell_id,
             cell_name: r.cell_name,
@@ -278,20 +327,24 @@ impl TryFrom<RowRecord> for Row {
             submitted_at: r.submitted_at,
             quarters: [r.q1, r.q2, r.q3, r.q4],
             overdue: r.overdue,
+            topics,
         })
     }
 }
 
-/// The quarter of topic `t`: its own, else that of its session date's month.
-fn quarter_of_topic(dialect: Dialect) -> &'static str {
-    match dialect {
-        Dialect::Sqlite => {
-            "COALESCE(t.quarter, (CAST(strftime('%m', t.session_on) AS INTEGER) + 2) / 3)"
-        }
-        Dialect::Postgres => {
-            "COALESCE(t.quarter, (CAST(EXTRACT(MONTH FROM t.session_on) AS INTEGER) + 2) / 3)"
+/// The records in order, one per topic of a cell's plan (one for a cell without topics),
+/// gathered into one row per cell.
+fn gather(records: Vec<RowRecord>) -> sqlx::Result<Vec<Row>> {
+    let mut rows: Vec<Row> = Vec::new();
+    for record in records {
+        match rows.last_mut() {
+            Some(row) if row.cell_id == record.cell_id => {
+                row.topics.extend(record.topic.figures()?);
+            }
+            _ => rows.push(Row::try_from(record)?),
         }
     }
+    Ok(rows)
 }
 
 /// The cells `filter` selects, by name then id, `limit` of them from `offset`; overdue steps
@@ -305,14 +358,78 @@ pub async fn rows(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<Row>> {
-    let dialect = dialect(db);
+    let (sql, params) = rows_query(dialect(db), committee, filter, today, limit, offset);
+    let records: Vec<RowRecord> = on_pool!(db, pool =>
+        bind_params!(sqlx::query_as(&sql).persistent(false), params).fetch_all(pool).await)?;
+    gather(records)
+}
+
+/// Every cell `filter` selects, for an export, as a stream: the rows come as the database
+/// yields them, so memory stays flat whatever the size of the subtree. The query runs on a task
+/// of its own that waits while the reader is behind; it stops when the reader goes away.
+pub fn export(
+    db: &Db,
+    committee: &Org,
+    filter: &Filter,
+    today: NaiveDate,
+) -> impl Stream<Item = sqlx::Result<Row>> + Send + 'static {
+    let (sql, params) = rows_query(dialect(db), committee, filter, today, i64::MAX, 0);
+    let (sender, receiver) = tokio::sync::mpsc::channel::<sqlx::Result<Row>>(EXPORT_BUFFER);
+    let db = db.clone();
+    tokio::spawn(async move {
+        let outcome: sqlx::Result<()> = on_pool!(&db, pool => async {
+            let mut records =
+                bind_params!(sqlx::query_as::<_, RowRecord>(&sql).persistent(false), params)
+                    .fetch(pool);
+            let mut current: Option<Row> = None;
+            while let Some(record) = records.try_next().await? {
+                match current.as_mut() {
+                    Some(row) if row.cell_id == record.cell_id => {
+                        row.topics.extend(record.topic.figures()?);
+                    }
+                    _ => {
+                        let next = Row::try_from(record)?;
+                        if let Some(done) = current.replace(next)
+                            && sender.send(Ok(done)).await.is_err()
+                        {
+                            return Ok(());
+                        }
+                    }
+                }
+            }
+            if let Some(done) = current {
+                let _ = sender.send(Ok(done)).await;
+            }
+            Ok(())
+        }.await);
+        if let Err(error) = outcome {
+            let _ = sender.send(Err(error)).await;
+        }
+    });
+    futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|item| (item, receiver))
+    })
+}
+
+/// Rows an export reads ahead of its writer.
+const EXPORT_BUFFER: usize = 256;
+
+/// The statement of [`rows`] and its parameters.
+fn rows_query(
+    dialect: Dialect,
+    committee: &Org,
+    filter: &Filter,
+    today: NaiveDate,
+    limit: i64,
+    offset: i64,
+) -> (String, Params) {
     let mut params = Params::default();
     let mut page = format!(
         "SELECT o.id AS cell_id, o.name AS cell_name, o.parent_id, p.id AS plan_id, \
            p.status, p.submitted_at {}",
-        cells_from(committee, filter.year, &mut params)
+        cells_from(committee, filter.year, &mut params, "")
     );
-    if let Some(condition) = selection(filter, &mut params) {
+    if let Some(condition) = selection(dialect, filter, &mut params) {
         page.push_str(&format!(" AND {condition}"));
     }
     match filter.state {
@@ -331,13 +448,16 @@ pub async fn rows(
     let cutoffs = Cutoffs::as_of(today);
     let day = params.push(Param::Date(cutoffs.day));
     let month = params.push(Param::Date(cutoffs.month));
-    let quarter = quarter_of_topic(dialect);
+    let quarter = holding::quarter_of(dialect, "t");
+    let topic_columns = holding::topic_columns(dialect);
+    let topic_joins = holding::TOPIC_JOINS;
     // The page is MATERIALIZED so that it is computed once, not once per use below. The
     // figures are one grouped join from the page's plans to their topics and overdue steps
     // (topics counted DISTINCT, since each repeats once per overdue step). Grouping on the
     // page's plan ids, rather than a join per figure, keeps PostgreSQL's row estimates near
     // the truth: two joins of grouped subqueries made it expect millions of rows for an export
-    // of 5,000 and spend a second compiling the query (JIT) to run it.
+    // of 5,000 and spend a second compiling the query (JIT) to run it. The sessions' figures
+    // come last, one row per topic of the page's plans (see `holding`), gathered per cell.
     let sql = format!(
         "WITH page AS MATERIALIZED ({page}), \
          figures AS ( \
@@ -357,18 +477,17 @@ pub async fn rows(
            page.plan_id, page.status, page.submitted_at, \
            COALESCE(figures.q1, 0) AS q1, COALESCE(figures.q2, 0) AS q2, \
            COALESCE(figures.q3, 0) AS q3, COALESCE(figures.q4, 0) AS q4, \
-           COALESCE(figures.overdue, 0) AS overdue \
+           COALESCE(figures.overdue, 0) AS overdue, {topic_columns} \
          FROM page \
          LEFT JOIN orgs parent ON parent.id = page.parent_id \
          LEFT JOIN figures ON figures.plan_id = page.plan_id \
-         ORDER BY page.cell_name, page.cell_id"
+         LEFT JOIN topics t ON t.plan_id = page.plan_id {topic_joins} \
+         ORDER BY page.cell_name, page.cell_id, t.id"
     );
-    let records: Vec<RowRecord> = on_pool!(db, pool =>
-        bind_params!(sqlx::query_as(&sql).persistent(false), params).fetch_all(pool).await)?;
-    records.into_iter().map(Row::try_from).collect()
+    (sql, params)
 }
 
-/// Every cell `filter` selects, for an export.
+/// Every cell `filter` selects, for an export, all at once.
 pub async fn all_rows(
     db: &Db,
     committee: &Org,
@@ -389,46 +508,10 @@ pub async fn all_rows(
 /// topics) where, without statistics, it would rather start from every plan of the year;
 /// PostgreSQL treats them as plain joins and plans freely.
 pub async fn mandated(db: &Db, committee: &Org, year: Year) -> sqlx::Result<Vec<MandatedTopic>> {
-    let issuers = committee.path.ids();
-    if issuers.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT mt.id, mt.title, mt.deadline_text, dp.id, issuer.id, issuer.name \
-         FROM plans dp \
-         JOIN orgs issuer ON issuer.id = dp.org_id \
-         JOIN topics mt ON mt.plan_id = dp.id \
-         WHERE dp.year = $1 AND dp.status = 'issued' AND issuer.kind = 'committee' \
-           AND dp.org_id IN ({}) \
-         ORDER BY LENGTH(issuer.path), dp.id, mt.position, mt.id",
-        placeholders(2, issuers.len())
-    );
-    type Record = (TopicId, String, Option<String>, PlanId, OrgId, String);
-    let records: Vec<Record> = on_pool!(db, pool => {
-        let mut query = sqlx::query_as(&sql).bind(year.get());
-        for id in &issuers {
-            query = query.bind(*id);
-        }
-        query.fetch_all(pool).await
-    })?;
-    let mut topics: Vec<MandatedTopic> = records
-        .into_iter()
-        .map(
-            |(topic_id, title, deadline_text, plan_id, issuer_id, issuer_name)| MandatedTopic {
-                topic_id,
-                title,
-                deadline_text,
-                plan_id,
-                issuer_id,
-                issuer_name,
-                included: 0,
-            },
-        )
-        .collect();
+    let mut topics = mandated_topics(db, committee, year).await?;
     if topics.is_empty() {
         return Ok(topics);
     }
-
     let (lo, hi) = committee.path.subtree_range();
     let sql = format!(
         "SELECT ct.mandated_topic_id, COUNT(DISTINCT cp.org_id) \
@@ -455,6 +538,52 @@ pub async fn mandated(db: &Db, committee: &Org, year: Year) -> sqlx::Result<Vec<
             topic.included = cells;
         }
     }
+    Ok(topics)
+}
+
+/// The topics of [`mandated`] without their counts (`included` is 0), in one statement of a
+/// few index lookups whatever the subtree: what an export needs to check its filter.
+pub async fn mandated_topics(
+    db: &Db,
+    committee: &Org,
+    year: Year,
+) -> sqlx::Result<Vec<MandatedTopic>> {
+    let issuers = committee.path.ids();
+    if issuers.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT mt.id, mt.title, mt.deadline_text, dp.id, issuer.id, issuer.name \
+         FROM plans dp \
+         JOIN orgs issuer ON issuer.id = dp.org_id \
+         JOIN topics mt ON mt.plan_id = dp.id \
+         WHERE dp.year = $1 AND dp.status = 'issued' AND issuer.kind = 'committee' \
+           AND dp.org_id IN ({}) \
+         ORDER BY LENGTH(issuer.path), dp.id, mt.position, mt.id",
+        placeholders(2, issuers.len())
+    );
+    type Record = (TopicId, String, Option<String>, PlanId, OrgId, String);
+    let records: Vec<Record> = on_pool!(db, pool => {
+        let mut query = sqlx::query_as(&sql).bind(year.get());
+        for id in &issuers {
+            query = query.bind(*id);
+        }
+        query.fetch_all(pool).await
+    })?;
+    let topics: Vec<MandatedTopic> = records
+        .into_iter()
+        .map(
+            |(topic_id, title, deadline_text, plan_id, issuer_id, issuer_name)| MandatedTopic {
+                topic_id,
+                title,
+                deadline_text,
+                plan_id,
+                issuer_id,
+                issuer_name,
+                included: 0,
+            },
+        )
+        .collect();
     Ok(topics)
 }
 

@@ -12,8 +12,10 @@ use axum::response::Response;
 use axum::routing::get;
 use chrono::{DateTime, Datelike, Local, NaiveDate, Utc};
 
+mod csv;
+mod sessions;
+
 use super::AppError;
-use super::attachment::{ascii_slug, attachment};
 use super::auth::Auth;
 use super::extract::Path;
 use super::form::render;
@@ -21,14 +23,16 @@ use super::page::Page;
 use super::scope::{org_page, readable_org};
 use crate::AppState;
 use crate::app::dashboard::{self, CellState, Filter, MandatedFilter, MandatedTopic, Row, Totals};
+use crate::domain::calendar::Quarter;
 use crate::domain::org::{Org, OrgId, Year};
 use crate::domain::plan::PlanId;
 use crate::domain::text::canonical;
+use sessions::{QuarterTotal, QuarterView, quarter_totals, quarter_views};
 
 pub fn routes() -> Routes {
     Routes::new()
         .route("/orgs/{id}/dashboard", get(show))
-        .route("/orgs/{id}/dashboard.csv", get(csv))
+        .route("/orgs/{id}/dashboard.csv", get(csv::csv))
 }
 
 /// Rows per page.
@@ -102,12 +106,20 @@ impl Request {
                 }
             },
         };
+        let unheld = match Quarter::parse(get("unheld")) {
+            Ok(quarter) => quarter,
+            Err(_) => {
+                notes.push("Quý không hợp lệ; đang hiển thị mọi chi bộ.".into());
+                None
+            }
+        };
         Request {
             filter: Filter {
                 year,
                 state,
                 search,
                 mandated,
+                unheld,
             },
             page,
             notes,
@@ -143,6 +155,9 @@ fn query_string(filter: &Filter, page: i64) -> String {
             "included",
             if mandated.included { "yes" } else { "no" }.into(),
         ));
+    }
+    if let Some(quarter) = filter.unheld {
+        pairs.push(("unheld", quarter.get().to_string()));
     }
     if page > 1 {
         pairs.push(("page", page.to_string()));
@@ -208,11 +223,13 @@ pub struct RowView {
     pub submitted: String,
     pub quarters: [i64; 4],
     pub overdue: i64,
+    pub sessions: [QuarterView; 4],
 }
 
-impl From<Row> for RowView {
-    fn from(row: Row) -> Self {
+impl RowView {
+    fn new(row: Row, year: Year, today: NaiveDate) -> Self {
         RowView {
+            sessions: quarter_views(&row, year, today),
             cell_id: row.cell_id,
             cell_name: row.cell_name,
             parent_id: row.parent_id,
@@ -272,6 +289,12 @@ struct ShowPage {
     /// What the mandated-topic filter shows, and the link that removes it.
     mandated_filter: Option<(String, String)>,
     rows: Vec<RowView>,
+    /// Per quarter, the cells that held a session and those that did not.
+    sessions: Vec<QuarterTotal>,
+    /// The quarter options of the filter "no session held in".
+    unheld: Vec<(u8, String, bool)>,
+    /// What the filter "no session held in" shows, and the link that removes it.
+    unheld_filter: Option<(String, String)>,
     pager: Pager,
     csv_href: String,
 }
@@ -332,6 +355,7 @@ fn mandated_views(
                         state: None,
                         search: String::new(),
                         year: filter.year,
+                        unheld: None,
                     },
                     1,
                 )
@@ -443,97 +467,52 @@ pub async fn show(
         mandated_filter,
         all,
         totals: by_state,
-        rows: rows.into_iter().map(RowView::from).collect(),
+        rows: rows
+            .into_iter()
+            .map(|row| RowView::new(row, filter.year, today))
+            .collect(),
+        sessions: quarter_totals(
+            &totals,
+            filter.unheld,
+            (filter.year == this_year(today)).then(|| Quarter::of_date(today)),
+            |quarter| {
+                dashboard_href(
+                    id,
+                    &Filter {
+                        unheld: Some(quarter),
+                        ..filter.clone()
+                    },
+                    1,
+                )
+            },
+            thousands,
+        ),
+        unheld: (1..=4)
+            .filter_map(Quarter::new)
+            .map(|q| (q.get(), q.label(), filter.unheld == Some(q)))
+            .collect(),
+        unheld_filter: filter.unheld.map(|quarter| {
+            (
+                format!(
+                    "Các chi bộ chưa sinh hoạt chuyên đề {} năm {}",
+                    quarter.label().to_lowercase(),
+                    filter.year
+                ),
+                dashboard_href(
+                    id,
+                    &Filter {
+                        unheld: None,
+                        ..filter.clone()
+                    },
+                    1,
+                ),
+            )
+        }),
         pager: pager(id, filter, current, last, selected),
         csv_href: format!("/orgs/{id}/dashboard.csv?{}", query_string(filter, 1)),
         notes: request.notes,
         org,
     })
-}
-
-pub async fn csv(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<OrgId>,
-    RawQuery(raw): RawQuery,
-) -> Result<Response, AppError> {
-    let org = committee(&state, &auth, id).await?;
-    let today = Local::now().date_naive();
-    let mut request = Request::parse(raw.as_deref(), this_year(today));
-    let topics = dashboard::mandated(&state.db, &org, request.filter.year).await?;
-    // An unknown mandated topic is dropped, as on the page; the export has no place for notes.
-    request.check_mandated(&topics);
-    let rows = dashboard::all_rows(&state.db, &org, &request.filter, today).await?;
-    let body = csv_bytes(&rows)?;
-    let (ascii, name) = file_names(&org, request.filter.year);
-    Ok(attachment(body, "text/csv; charset=utf-8", &name, &ascii))
-}
-
-pub const CSV_HEADER: [&str; 11] = [
-    "Mã chi bộ",
-    "Chi bộ",
-    "Trực thuộc",
-    "Trạng thái",
-    "Ngày báo cáo",
-    "Quý I",
-    "Quý II",
-    "Quý III",
-    "Quý IV",
-    "Việc quá hạn",
-    "Mã kế hoạch",
-];
-
-/// The rows as CSV: UTF-8 with a byte-order mark, which Excel needs to read Vietnamese
-/// correctly; a header row; one row per cell.
-pub fn csv_bytes(rows: &[Row]) -> Result<Vec<u8>, AppError> {
-    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    writer.write_record(CSV_HEADER)?;
-    for row in rows {
-        let quarters = row.quarters.map(|n| n.to_string());
-        writer.write_record([
-            row.cell_id.to_string().as_str(),
-            &spreadsheet_text(&row.cell_name),
-            &spreadsheet_text(row.parent_name.as_deref().unwrap_or("")),
-            row.state.label(),
-            &row.submitted_at.map(local_date).unwrap_or_default(),
-            &quarters[0],
-            &quarters[1],
-            &quarters[2],
-            &quarters[3],
-            &row.overdue.to_string(),
-            &row.plan_id.map(|id| id.to_string()).unwrap_or_default(),
-        ])?;
-    }
-    writer
-        .into_inner()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("writing CSV: {e}")))
-}
-
-/// Text that a spreadsheet would take for a formula (`=`, `+`, `-`, `@` first) gets a leading
-/// apostrophe, so that a unit's name can never run as a formula in the reader's Excel.
-fn spreadsheet_text(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
-}
-
-/// The export's file name: plain ASCII for old clients ("theo-doi-dang-uy-xa-dinh-an-2025.csv")
-/// and the Vietnamese name percent-encoded for `filename*` (RFC 6266).
-fn file_names(org: &Org, year: Year) -> (String, String) {
-    let slug: String = ascii_slug(&org.name).chars().take(60).collect();
-    let slug = slug.trim_end_matches('-');
-    let ascii = if slug.is_empty() {
-        format!("theo-doi-{}-{year}.csv", org.id)
-    } else {
-        format!("theo-doi-{slug}-{year}.csv")
-    };
-    let name: String = format!("Theo dõi kế hoạch {} {year}.csv", org.name)
-        .chars()
-        .filter(|c| !c.is_control())
-        .collect();
-    (ascii, name)
 }
 
 #[cfg(test)]
@@ -582,11 +561,9 @@ mod tests {
     }
 
     #[test]
-    fn numbers_and_file_names() {
+    fn numbers() {
         assert_eq!(thousands(5000), "5.000");
         assert_eq!(thousands(1234567), "1.234.567");
         assert_eq!(thousands(12), "12");
-        assert_eq!(spreadsheet_text("=1+1"), "'=1+1");
-        assert_eq!(spreadsheet_text("Chi bộ"), "Chi bộ");
     }
 }
