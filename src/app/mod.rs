@@ -13,6 +13,7 @@ pub mod dashboard;
 pub mod grading_sheets;
 pub mod members;
 pub mod minutes;
+pub mod model_delegates;
 pub mod model_sessions;
 pub mod notifications;
 pub mod org_move;

@@ -17,7 +17,7 @@ use crate::domain::text::Line;
 use crate::domain::user::UserId;
 
 pub use crate::db::model_sessions::{
-    FixedBy, Hosted, Listed, fixed_by, get, hosted_by, of_org, plan_of_session,
+    FixedBy, Hosted, Listed, fixed_by, get, hosted_by, inviting, of_org, plan_of_session,
 };
 
 /// What a change did, or why it did nothing (the form comes back with the reason).
@@ -258,6 +258,9 @@ pub async fn issue(
     if let Some(issued) = model_sessions::get(ctx.db, plan).await? {
         for model in &issued.sessions {
             fix_topic_session(ctx, by, model).await?;
+        }
+        if let Some(committee) = orgs::get(ctx.db, issued.org_id).await? {
+            super::model_delegates::plan_issued(ctx, &issued, &committee).await?;
         }
     }
     Ok(Outcome::Done)

@@ -15,6 +15,7 @@ mod json;
 pub mod login_failures;
 pub mod members;
 pub mod minutes;
+pub mod model_delegates;
 pub mod model_sessions;
 pub mod notifications;
 pub mod org_move;
@@ -301,6 +302,7 @@ stored_as_i64!(
     crate::domain::correction::CorrectionId,
     crate::domain::model_session::ModelPlanId,
     crate::domain::model_session::ModelSessionId,
+    crate::domain::model_delegates::DelegateId,
     crate::db::review::RevisionId
 );
 

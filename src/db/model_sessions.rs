@@ -395,19 +395,34 @@ struct HostedRow {
 
 /// The model sessions of issued plans that the cell hosts, by date.
 pub async fn hosted_by(db: &Db, cell: OrgId) -> sqlx::Result<Vec<Hosted>> {
+    issued_where(db, "s.host_org_id = $1", cell).await
+}
+
+/// The model sessions of issued plans that invite `unit` to send delegates, by date.
+pub async fn inviting(db: &Db, unit: OrgId) -> sqlx::Result<Vec<Hosted>> {
+    issued_where(
+        db,
+        "s.id IN (SELECT model_session_id FROM model_invitations WHERE org_id = $1)",
+        unit,
+    )
+    .await
+}
+
+/// The model sessions of issued plans that meet `condition` on `$1` = `unit`, by date.
+async fn issued_where(db: &Db, condition: &str, unit: OrgId) -> sqlx::Result<Vec<Hosted>> {
     let sql = format!(
         "{} , p.id AS plan_id, p.number_serial, p.number_kind, p.number_issuer, \
            c.name AS committee_name \
          FROM model_sessions s JOIN orgs o ON o.id = s.host_org_id \
          JOIN model_plans p ON p.id = s.plan_id JOIN orgs c ON c.id = p.org_id \
-         WHERE s.host_org_id = $1 AND p.status = 'issued' ORDER BY s.held_on, s.id",
+         WHERE {condition} AND p.status = 'issued' ORDER BY s.held_on, s.id",
         SESSION_SELECT
             .split(" FROM ")
             .next()
             .expect("the select has a FROM")
     );
     let rows: Vec<HostedRow> =
-        on_pool!(db, pool => sqlx::query_as(&sql).bind(cell).fetch_all(pool).await)?;
+        on_pool!(db, pool => sqlx::query_as(&sql).bind(unit).fetch_all(pool).await)?;
     rows.into_iter()
         .map(|row| {
             Ok(Hosted {

@@ -187,6 +187,22 @@ pub async fn cells_within(db: &Db, org: &Org, limit: i64) -> sqlx::Result<Vec<Or
     )
 }
 
+/// The units below `org` (itself excluded), in tree order. One range scan on `path`.
+pub async fn units_below(db: &Db, org: &Org, limit: i64) -> sqlx::Result<Vec<Org>> {
+    let (lo, hi) = org.path.subtree_range();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM orgs WHERE path >= $1 AND path < $2 AND id <> $3 \
+         ORDER BY path LIMIT $4"
+    );
+    into_orgs(on_pool!(db, pool => sqlx::query_as(&sql)
+        .bind(&lo)
+        .bind(&hi)
+        .bind(org.id)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)?)
+}
+
 /// Adds a unit below `parent` (or a root when `None`) and returns its id.
 pub async fn create(
     db: &Db,

@@ -6,9 +6,11 @@ use chrono::NaiveDate;
 
 use super::{add, draft, incomplete};
 use crate::app;
+use crate::app::model_delegates::{self as delegates, Meeting};
 use crate::app::model_sessions::{self as model, Outcome};
 use crate::db::{Db, orgs, users};
 use crate::domain::member::{CellRole, Standing};
+use crate::domain::model_delegates::{Invitations, Person};
 use crate::domain::model_session::{ModelKind, ModelPlanParts, ModelSessionDraft};
 use crate::domain::org::{OrgKind, Year};
 use crate::domain::plan::{
@@ -119,6 +121,7 @@ pub(super) async fn load(db: &Db, staff: UserId) -> anyhow::Result<()> {
     .await?;
     users::add_review(db, staff, committee.id, None).await?;
     let mut hosts = Vec::new();
+    let mut units = Vec::new();
     for (unit, cell, people) in [
         (
             COLLEGE,
@@ -156,6 +159,7 @@ pub(super) async fn load(db: &Db, staff: UserId) -> anyhow::Result<()> {
         let people: Vec<_> = people.iter().map(|(n, r)| (*n, *r, Full)).collect();
         super::add_members(db, &cell, &people).await?;
         hosts.push(cell);
+        units.push(unit);
     }
 
     let ctx = app::Ctx { db, mail: false };
@@ -200,7 +204,53 @@ pub(super) async fn load(db: &Db, staff: UserId) -> anyhow::Result<()> {
         };
         done(model::add_session(ctx, &committee, id, &meeting).await?)?;
     }
+    // Each meeting invites the other grassroots committee and its cell, before the plan is
+    // issued; the delegates close their registration a week ahead.
+    let plan = model::get(db, id).await?.ok_or_else(incomplete)?;
+    for (i, session) in plan.sessions.iter().enumerate() {
+        let other = 1 - i;
+        let invitations = Invitations {
+            units: vec![units[other].id, hosts[other].id],
+            register_by: session.date.checked_sub_days(chrono::Days::new(7)),
+            scored: session.kind == ModelKind::Thematic,
+        };
+        let meeting = Meeting {
+            plan: &plan,
+            committee: &committee,
+            session,
+        };
+        let invited = delegates::set_invitations(ctx, Some(staff), meeting, &invitations).await?;
+        (invited == delegates::Outcome::Done)
+            .then_some(())
+            .ok_or_else(incomplete)?;
+    }
     let version = model::get(db, id).await?.ok_or_else(incomplete)?.version;
     done(model::issue(ctx, Some(staff), id, version).await?)?;
+    // The invited cells name two of their members (entered by the committee's staff, the
+    // deadlines of 2024 being past), and the first meeting's delegates are recorded as come.
+    let plan = model::get(db, id).await?.ok_or_else(incomplete)?;
+    for (i, session) in plan.sessions.iter().enumerate() {
+        let cell = &hosts[1 - i];
+        let meeting = Meeting {
+            plan: &plan,
+            committee: &committee,
+            session,
+        };
+        let people: Vec<Person> = delegates::candidates(db, cell)
+            .await?
+            .into_iter()
+            .take(2)
+            .map(|c| c.person)
+            .collect();
+        delegates::register(ctx, Some(staff), meeting, cell, &people, true).await?;
+        if i == 0 {
+            let came: Vec<_> = delegates::delegates(db, session.id)
+                .await?
+                .iter()
+                .map(|d| d.id)
+                .collect();
+            delegates::record_attendance(ctx, Some(staff), meeting, &came).await?;
+        }
+    }
     Ok(())
 }

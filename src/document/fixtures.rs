@@ -12,6 +12,13 @@ use crate::domain::plan::{
 };
 use crate::domain::samples;
 
+use crate::domain::model_session::{
+    Host, ModelKind, ModelPlanStatus, ModelSession, ModelSessionId, ModelSessionPlan, blank,
+};
+use crate::domain::org::OrgId;
+use crate::domain::plan::{BasisDoc, BasisKind};
+use crate::domain::session::StartTime;
+
 use super::{Block, Document, Level, Row};
 
 pub const SECRETARY: &str = "Trần Thị Hồng Nhung";
@@ -142,4 +149,85 @@ pub fn outline(doc: &Document) -> Vec<String> {
     let mut out = Vec::new();
     walk(&doc.body, &mut out);
     out
+}
+
+/// The committee of seed 004.
+pub fn model_committee() -> Org {
+    Org {
+        id: OrgId(3),
+        parent_id: None,
+        kind: OrgKind::Committee,
+        name: "Đảng ủy Sở Giáo dục và Đào tạo".into(),
+        superior_name: "Đảng bộ Thành phố Hồ Chí Minh".into(),
+        abbreviation: "ĐU".into(),
+        place_name: "Thành phố Hồ Chí Minh".into(),
+        term_start: Year::new(2020).unwrap(),
+        path: OrgPath::root(OrgId(3)),
+    }
+}
+
+/// A model meeting of seed 004, at 08:00 in the host's hall.
+pub fn model_session(kind: ModelKind, name: &str, superior: &str, date: NaiveDate) -> ModelSession {
+    ModelSession {
+        id: ModelSessionId(1),
+        kind,
+        host: Host {
+            id: OrgId(9),
+            name: name.into(),
+            superior_name: superior.into(),
+        },
+        date,
+        start: StartTime::new(8 * 60).unwrap(),
+        venue: format!("Hội trường {superior}"),
+        address: "390 Hoàng Văn Thụ, Phường 4, Quận Tân Bình".into(),
+        topic: None,
+        topic_title: String::new(),
+    }
+}
+
+/// Seed 004's plan, issued, with its two model meetings.
+pub fn model_plan() -> ModelSessionPlan {
+    let org = model_committee();
+    let mut plan = blank(
+        &org,
+        Year::new(2024).unwrap(),
+        DocNumber::parse("82-KH/ĐU").unwrap(),
+    );
+    plan.status = ModelPlanStatus::Issued;
+    plan.parts.basis = vec![BasisDoc {
+        kind: BasisKind::Directive,
+        number: "10-CT/TW".into(),
+        date: NaiveDate::from_ymd_opt(2007, 3, 30),
+        issuer: "Ban Bí thư".into(),
+        subject: "nâng cao chất lượng sinh hoạt chi bộ".into(),
+    }];
+    plan.parts.purposes = vec!["Tạo sự chuyển biến.".into(), "Nâng cao nhận thức.".into()];
+    plan.parts.duties = [
+        "1. Ban Tổ chức Đảng ủy",
+        "Thẩm định nội dung sinh hoạt chi bộ mẫu.",
+        "2. Văn phòng Đảng ủy",
+        "Diễm danh hội nghị.",
+    ]
+    .map(String::from)
+    .to_vec();
+    plan.parts.recipients.push(Recipient {
+        name: "Ban Tổ chức Đảng ủy".into(),
+        for_report: false,
+    });
+    plan.parts.signature.signer_name = "Nguyễn Văn Hiếu".into();
+    plan.sessions = vec![
+        model_session(
+            ModelKind::Regular,
+            "Chi bộ 01",
+            "Đảng bộ Trường Cao đẳng Lý Tự Trọng",
+            NaiveDate::from_ymd_opt(2024, 3, 28).unwrap(),
+        ),
+        model_session(
+            ModelKind::Thematic,
+            "Chi bộ 4",
+            "Đảng bộ Trường Trung cấp Kinh tế - Kỹ thuật Quận 12",
+            NaiveDate::from_ymd_opt(2024, 4, 18).unwrap(),
+        ),
+    ];
+    plan
 }

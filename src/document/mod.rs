@@ -13,6 +13,7 @@ mod fixtures;
 pub mod html;
 pub mod minutes;
 pub mod model_plan;
+pub mod model_report;
 pub mod parts;
 pub mod pdf;
 pub mod plan;

@@ -2,6 +2,7 @@
 //! without I/O once the actor's roles are loaded.
 
 use super::member::{CellRole, MemberId};
+use super::model_delegates::{Delegate, DelegateId};
 use super::org::{Org, OrgId, OrgKind, OrgPath};
 use super::paper::Paper;
 use super::plan::{Presenter, StepKind, Topic};
@@ -142,12 +143,74 @@ impl Actor {
                     .any(|host| self.member_role_in(*host).is_some()))
     }
 
+    /// Speaking for a unit invited to a model meeting (naming its delegates): a cell's
+    /// secretary and deputy, a committee's own staff.
+    pub fn leads_unit(&self, unit: &Org) -> bool {
+        match unit.kind {
+            OrgKind::Cell => self
+                .member_role_in(unit.id)
+                .is_some_and(CellRole::manages_cell),
+            OrgKind::Committee => self.reviews.iter().any(|r| r.committee_id == unit.id),
+        }
+    }
+
+    /// What the actor may do about one model meeting of `committee`'s plan, hosted by `host`,
+    /// with the units `invited` and the `delegates` they named.
+    pub fn meeting_rights(
+        &self,
+        committee: &Org,
+        host: OrgId,
+        invited: &[Org],
+        delegates: &[Delegate],
+    ) -> MeetingRights {
+        MeetingRights {
+            staff: self.can_draft_model_sessions(committee),
+            leads: invited
+                .iter()
+                .filter(|unit| self.leads_unit(unit))
+                .map(|unit| unit.id)
+                .collect(),
+            delegate: delegates
+                .iter()
+                .find(|d| d.user == Some(self.user.id))
+                .map(|d| d.id),
+            host_member: self.member_role_in(host).is_some(),
+        }
+    }
+
     /// The actor's own member record in `cell`, if any.
     pub fn member_in(&self, cell_id: OrgId) -> Option<MemberId> {
         self.memberships
             .iter()
             .find(|m| m.cell_id == cell_id)
             .map(|m| m.member_id)
+    }
+}
+
+/// What the actor may do about a model meeting (seed 004): the committee's staff organise it;
+/// the leaders of an invited unit name its delegates; a delegate assesses it; the host cell's
+/// members follow it. Nobody else sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingRights {
+    /// The committee's staff (and administrators): invitations, attendance, the summary.
+    pub staff: bool,
+    /// The invited units the actor speaks for.
+    pub leads: Vec<OrgId>,
+    /// The actor's own registration as a delegate.
+    pub delegate: Option<DelegateId>,
+    /// A member of the host cell.
+    pub host_member: bool,
+}
+
+impl MeetingRights {
+    /// Reading the meeting's page: its staff; once the plan is issued, everyone it concerns.
+    pub fn reads(&self, issued: bool) -> bool {
+        self.staff
+            || (issued && (self.host_member || !self.leads.is_empty() || self.delegate.is_some()))
+    }
+
+    pub fn leads(&self, unit: OrgId) -> bool {
+        self.leads.contains(&unit)
     }
 }
 

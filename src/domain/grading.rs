@@ -108,6 +108,26 @@ impl Sheet {
         &self.criteria
     }
 
+    /// The sheet as a grade form shows it: each criterion's heading, "Chuẩn bị (15 điểm)", with
+    /// its items numbered through the sheet, "… (tối đa 5)", the number naming the item's field.
+    pub fn form_rows(&self) -> Vec<(String, Vec<(usize, String)>)> {
+        let mut index = 0;
+        self.criteria
+            .iter()
+            .map(|c| {
+                let items = c
+                    .items
+                    .iter()
+                    .map(|item| {
+                        index += 1;
+                        (index - 1, format!("{} (tối đa {})", item.label, item.max))
+                    })
+                    .collect();
+                (format!("{} ({} điểm)", c.label, c.max()), items)
+            })
+            .collect()
+    }
+
     /// Every item of the sheet, in order.
     pub fn items(&self) -> impl Iterator<Item = &Item> {
         self.criteria.iter().flat_map(|c| c.items.iter())

@@ -13,6 +13,7 @@ pub mod mandate;
 pub mod member;
 pub mod member_import;
 pub mod minutes;
+pub mod model_delegates;
 pub mod model_session;
 pub mod notification;
 pub mod org;

@@ -33,10 +33,14 @@ pub enum NoticeKind {
     CommentAnswered,
     /// A cell reported a held session's minutes (to the committee's reviewers).
     MinutesReported,
+    /// A committee invited a unit to send delegates to a model session (to its leaders).
+    ModelInvited,
+    /// A committee issued the summary of a model session (to the host's and invited leaders).
+    ModelReported,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 11] = [
+    pub const ALL: [NoticeKind; 13] = [
         NoticeKind::Submitted,
         NoticeKind::Returned,
         NoticeKind::Accepted,
@@ -48,6 +52,8 @@ impl NoticeKind {
         NoticeKind::PaperCirculated,
         NoticeKind::CommentAnswered,
         NoticeKind::MinutesReported,
+        NoticeKind::ModelInvited,
+        NoticeKind::ModelReported,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -63,6 +69,8 @@ impl NoticeKind {
             NoticeKind::PaperCirculated => "paper_circulated",
             NoticeKind::CommentAnswered => "comment_answered",
             NoticeKind::MinutesReported => "minutes_reported",
+            NoticeKind::ModelInvited => "model_invited",
+            NoticeKind::ModelReported => "model_reported",
         }
     }
 
@@ -83,6 +91,8 @@ impl NoticeKind {
             NoticeKind::PaperCirculated => "Dự thảo chuyên đề gửi đảng viên",
             NoticeKind::CommentAnswered => "Ý kiến góp ý được trả lời",
             NoticeKind::MinutesReported => "Báo cáo kết quả sinh hoạt chuyên đề",
+            NoticeKind::ModelInvited => "Mời dự hội nghị sinh hoạt chi bộ mẫu",
+            NoticeKind::ModelReported => "Kết quả hội nghị sinh hoạt chi bộ mẫu",
         }
     }
 }
@@ -185,6 +195,33 @@ impl Notice {
                  chi bộ xây dựng kế hoạch của mình theo hướng dẫn của cấp trên."
             ),
             &format!("/plans/{plan}"),
+        )
+    }
+
+    /// To the leaders of an invited unit: name the delegates to a model session by `deadline`.
+    pub fn model_invited(
+        committee: &str,
+        heading: &str,
+        host: &str,
+        deadline: &str,
+        meeting: i64,
+    ) -> Self {
+        Self::new(
+            NoticeKind::ModelInvited,
+            &format!(
+                "{committee} mời đơn vị cử đại biểu dự {heading} do {host} thực hiện; \
+                 đăng ký đại biểu đến hết ngày {deadline}."
+            ),
+            &format!("/model-sessions/{meeting}/meeting"),
+        )
+    }
+
+    /// To the host's and the invited units' leaders: the committee issued its summary.
+    pub fn model_reported(committee: &str, heading: &str, meeting: i64) -> Self {
+        Self::new(
+            NoticeKind::ModelReported,
+            &format!("{committee} đã ban hành văn bản kết quả {heading}."),
+            &format!("/model-sessions/{meeting}/meeting"),
         )
     }
 

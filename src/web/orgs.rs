@@ -52,6 +52,8 @@ struct ShowPage {
     can_draft_models: bool,
     /// The model sessions of issued plans that the cell hosts.
     model_sessions: Vec<app::model_sessions::Hosted>,
+    /// The model sessions the unit is invited to, for those who name its delegates.
+    invitations: Vec<app::model_sessions::Hosted>,
     /// The search in the cell's members, as typed.
     q: String,
 }
@@ -93,6 +95,11 @@ pub async fn show(
     } else {
         (Vec::new(), Vec::new(), Vec::new())
     };
+    let invitations = if auth.actor.leads_unit(&org) || auth.actor.is_admin() {
+        app::model_sessions::inviting(&state.db, id).await?
+    } else {
+        Vec::new()
+    };
     render(&ShowPage {
         page: org_page(&state, &auth, &org, &org.name).await?,
         can_plan: auth.actor.can_edit_plans(&org),
@@ -103,6 +110,7 @@ pub async fn show(
         can_move: auth.actor.is_admin(),
         can_draft_models: auth.actor.can_draft_model_sessions(&org),
         model_sessions,
+        invitations,
         q: search.q,
         can_edit,
         can_manage_members,

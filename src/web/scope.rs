@@ -10,7 +10,11 @@ use super::page::Page;
 use crate::AppState;
 use crate::app;
 use crate::app::plans::Placed;
-use crate::domain::model_session::{ModelPlanId, ModelPlanStatus, ModelSessionPlan};
+use crate::domain::access::MeetingRights;
+use crate::domain::model_delegates::{Delegate, Invitations};
+use crate::domain::model_session::{
+    ModelPlanId, ModelPlanStatus, ModelSession, ModelSessionId, ModelSessionPlan,
+};
 use crate::domain::org::{Org, OrgId, OrgPath};
 use crate::domain::plan::{Plan, PlanId, PlanStatus, Topic, TopicId};
 
@@ -213,4 +217,98 @@ pub async fn model_plan_page(
     let mut page = org_page(state, auth, committee, title).await?;
     page.title = title.to_owned();
     Ok(page.crumb(format!("/model-plans/{}", plan.id), plan.name()))
+}
+
+/// A model meeting with everything its page and actions decide on: its plan and committee,
+/// the units invited, the delegates they named, and what the actor may do.
+pub struct MeetingScope {
+    pub plan: ModelSessionPlan,
+    pub committee: Org,
+    pub session: ModelSession,
+    pub invitations: Invitations,
+    pub invited: Vec<Org>,
+    pub delegates: Vec<Delegate>,
+    pub rights: MeetingRights,
+}
+
+impl MeetingScope {
+    pub fn meeting(&self) -> app::model_delegates::Meeting<'_> {
+        app::model_delegates::Meeting {
+            plan: &self.plan,
+            committee: &self.committee,
+            session: &self.session,
+        }
+    }
+
+    /// The actor's own registration as a delegate.
+    pub fn own_delegate(&self) -> Option<&Delegate> {
+        let id = self.rights.delegate?;
+        self.delegates.iter().find(|d| d.id == id)
+    }
+
+    /// An invited unit the actor may name the delegates of: one they speak for, or any for the
+    /// committee's staff.
+    pub fn registering_unit(&self, unit: OrgId) -> Option<&Org> {
+        self.invited
+            .iter()
+            .find(|u| u.id == unit && (self.rights.staff || self.rights.leads(unit)))
+    }
+}
+
+/// A model meeting the actor may read: 404 for anyone it does not concern, and for everyone but
+/// the committee's staff while the plan is a draft.
+pub async fn readable_meeting(
+    state: &AppState,
+    auth: &Auth,
+    id: ModelSessionId,
+) -> Result<MeetingScope, AppError> {
+    let plan_id = app::model_sessions::plan_of_session(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let plan = app::model_sessions::get(&state.db, plan_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let committee = app::orgs::get(&state.db, plan.org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let session = plan
+        .sessions
+        .iter()
+        .find(|s| s.id == id)
+        .cloned()
+        .ok_or(AppError::NotFound)?;
+    let invitations = app::model_delegates::invitations(&state.db, id).await?;
+    let mut invited = Vec::new();
+    for unit in &invitations.units {
+        if let Some(org) = app::orgs::get(&state.db, *unit).await? {
+            invited.push(org);
+        }
+    }
+    let delegates = app::model_delegates::delegates(&state.db, id).await?;
+    let rights = auth
+        .actor
+        .meeting_rights(&committee, session.host.id, &invited, &delegates);
+    if !rights.reads(plan.status == ModelPlanStatus::Issued) {
+        return Err(AppError::NotFound);
+    }
+    Ok(MeetingScope {
+        plan,
+        committee,
+        session,
+        invitations,
+        invited,
+        delegates,
+        rights,
+    })
+}
+
+/// A model meeting the actor organises (403 for those it only concerns).
+pub async fn organised_meeting(
+    state: &AppState,
+    auth: &Auth,
+    id: ModelSessionId,
+) -> Result<MeetingScope, AppError> {
+    let scope = readable_meeting(state, auth, id).await?;
+    auth.require(scope.rights.staff)?;
+    Ok(scope)
 }

@@ -272,6 +272,22 @@ both! {
             let issued_session = model::get(&app.db, issued).await.unwrap().unwrap().sessions[0].id;
             (draft, issued, session, issued_session)
         };
+        // The issued plan's meeting invites cell B, whose secretary is its delegate; the
+        // committee has drafted its summary (not issued).
+        {
+            use chuyende::app::model_delegates as delegates;
+            use chuyende::domain::model_delegates::{Invitations, Person, ReportForm};
+            let ctx = chuyende::app::Ctx { db: &app.db, mail: false };
+            let plan = chuyende::app::model_sessions::get(&app.db, model_issued).await.unwrap().unwrap();
+            let meeting = delegates::Meeting { plan: &plan, committee: &demo.commune, session: &plan.sessions[0] };
+            let invitations = Invitations { units: vec![cell_b], register_by: None, scored: false };
+            assert_eq!(delegates::set_invitations(ctx, None, meeting, &invitations).await.unwrap(), delegates::Outcome::Done);
+            let thanh = Person::Member(app.member_id(cell_b, "Đỗ Văn Thành").await);
+            assert_eq!(delegates::register(ctx, None, meeting, &demo.school, &[thanh], true).await.unwrap(), delegates::Outcome::Done);
+            let form = ReportForm { kind: "TB".into(), summary: "Hội nghị thành công.".into(), ..ReportForm::default() };
+            let draft = form.parse(meeting.session.date).unwrap();
+            assert_eq!(delegates::save_report(ctx, None, meeting, &draft, 0).await.unwrap(), delegates::Outcome::Done);
+        }
 
         let cell_a_readers = &[MemberA, DeputyA, SecretaryA, ReviewerAbove, Admin];
         let cell_a_writers = &[DeputyA, SecretaryA, Admin];
@@ -279,6 +295,7 @@ both! {
         let cell_a_managers = &[DeputyA, SecretaryA, ReviewerAbove, Admin];
         let cell_b_readers = &[SecretaryB, ReviewerAbove, Admin];
         let committee_staff = &[ReviewerAbove, Admin];
+        let meeting_readers = [ReviewerAbove, Admin, MemberA, DeputyA, SecretaryA, SecretaryB];
         // An issued directive plan: its committee's readers, the members of the cells below and
         // the staff of the committees below, whose cells carry it out.
         let below_committee = &[MemberA, DeputyA, SecretaryA, SecretaryB, ReviewerAbove, ReviewerSub, Admin];
@@ -454,6 +471,24 @@ both! {
             // An issued plan's meeting is not removed: the allowed are sent back to the plan.
             post("/model-sessions/{id}/delete", format!("/model-sessions/{issued_session}/delete"), &[], committee_staff, &union(committee_staff, cell_a_members)),
 
+            // A model meeting: its staff organise it; the host cell's members, the invited
+            // cell's secretary (also its delegate) read it; the secretary names the delegates,
+            // the delegate assesses. Nobody else knows of it.
+            get("/model-sessions/{id}/meeting", format!("/model-sessions/{model_session}/meeting"), committee_staff, committee_staff),
+            get("/model-sessions/{id}/meeting", format!("/model-sessions/{issued_session}/meeting"), &meeting_readers, &meeting_readers),
+            get("/model-sessions/{id}/attendance-sheet", format!("/model-sessions/{issued_session}/attendance-sheet"), committee_staff, &meeting_readers),
+            get("/model-sessions/{id}/attendance-sheet.docx", format!("/model-sessions/{issued_session}/attendance-sheet.docx"), committee_staff, &meeting_readers),
+            get("/model-sessions/{id}/attendance-sheet.pdf", format!("/model-sessions/{issued_session}/attendance-sheet.pdf"), committee_staff, &meeting_readers),
+            // A summary not issued: its drafters only.
+            get("/model-sessions/{id}/summary/document", format!("/model-sessions/{issued_session}/summary/document"), committee_staff, committee_staff),
+            get("/model-sessions/{id}/summary/document.docx", format!("/model-sessions/{issued_session}/summary/document.docx"), committee_staff, committee_staff),
+            get("/model-sessions/{id}/summary/document.pdf", format!("/model-sessions/{issued_session}/summary/document.pdf"), committee_staff, committee_staff),
+            post("/model-sessions/{id}/invitations", format!("/model-sessions/{issued_session}/invitations"), &[("units", &cell_b.to_string()), ("register_by", "không phải ngày")], committee_staff, &meeting_readers),
+            post("/model-sessions/{id}/units/{org}/delegates", format!("/model-sessions/{issued_session}/units/{cell_b}/delegates"), &[("delegates", "m999999")], &union(committee_staff, &[SecretaryB]), &meeting_readers),
+            post("/model-sessions/{id}/assessment", format!("/model-sessions/{issued_session}/assessment"), &[("went_well", "")], &[SecretaryB], &meeting_readers),
+            post("/model-sessions/{id}/summary", format!("/model-sessions/{issued_session}/summary"), &[("kind", "?")], committee_staff, &meeting_readers),
+            post("/model-sessions/{id}/summary/issue", format!("/model-sessions/{issued_session}/summary/issue"), &[("version", "0")], committee_staff, &meeting_readers),
+
             // Administration.
             get("/admin/users", "/admin/users".into(), admin, SIGNED_IN),
             get("/admin/users/new", "/admin/users/new".into(), admin, SIGNED_IN),
@@ -466,6 +501,7 @@ both! {
             post("/admin/users/{id}/reviews/{org}/delete", format!("/admin/users/{some_user}/reviews/{}/delete", demo.bloc.id), &[], admin, SIGNED_IN),
 
             // Rows that change what they touch come last.
+            post("/model-sessions/{id}/attendance", format!("/model-sessions/{issued_session}/attendance"), &[], committee_staff, &meeting_readers),
             post("/notifications/{id}/read", format!("/notifications/{notice}/read"), &[], &[ReviewerAbove], &[ReviewerAbove]),
             post("/notifications/read-all", "/notifications/read-all".into(), &[], SIGNED_IN, SIGNED_IN),
             post("/topics/{id}/standard", format!("/topics/{topic}/standard"), &[("version", "1")], cell_a_writers, cell_a_readers),

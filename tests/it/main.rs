@@ -21,6 +21,7 @@ mod members;
 mod migrations;
 mod minutes;
 mod minutes_after;
+mod model_delegates;
 mod model_sessions;
 mod notifications;
 mod operation;

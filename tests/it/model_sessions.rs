@@ -295,9 +295,10 @@ both! {
         let commune = app.demo.commune.id;
         let session_link = {
             let page = staff.get(&plan).await;
-            let at = page.body.find("href=\"/model-sessions/").expect("a session link") + 6;
-            let end = at + page.body[at..].find('"').unwrap();
-            page.body[at..end].to_owned()
+            // The link "Sửa" of the first model session (its meeting's page is linked too).
+            let edit = page.body.find("\">Sửa</a>").expect("a session's edit link");
+            let at = page.body[..edit].rfind("href=\"").unwrap() + 6;
+            page.body[at..edit].to_owned()
         };
         let admin = app.login("admin").await;
         admin.get(&format!("/orgs/{commune}/model-plans")).await.ok();

@@ -19,7 +19,7 @@ use crate::document::minutes::Context;
 use crate::document::{self, Document};
 use crate::domain::attendance::{AttendanceInput, Attendee, Presence};
 use crate::domain::correction::Correction;
-use crate::domain::grading::{Criterion, Grading, Sheet};
+use crate::domain::grading::{Grading, Sheet};
 use crate::domain::member::Member;
 use crate::domain::minutes::{Minutes, Speech, TimesInput, VoteInput, may_read, may_record};
 use crate::domain::org::Org;
@@ -336,25 +336,6 @@ impl MinutesPage {
     }
 }
 
-fn criteria(sheet: &Sheet) -> Vec<(String, Vec<(usize, String)>)> {
-    let mut index = 0;
-    sheet
-        .criteria()
-        .iter()
-        .map(|c: &Criterion| {
-            let items = c
-                .items
-                .iter()
-                .map(|item| {
-                    index += 1;
-                    (index - 1, format!("{} (tối đa {})", item.label, item.max))
-                })
-                .collect();
-            (format!("{} ({} điểm)", c.label, c.max()), items)
-        })
-        .collect()
-}
-
 /// The forms to draw: fresh, or as typed with their messages.
 pub(crate) struct Forms {
     typed: Option<Typed>,
@@ -414,7 +395,7 @@ async fn page(
         refused: forms.refused,
         history,
         presences: Presence::ALL,
-        criteria: criteria(&scope.sheet),
+        criteria: scope.sheet.form_rows(),
         own_sheet: !scope.sheet.is_standard(),
         final_paper,
         corrections,

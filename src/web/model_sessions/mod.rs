@@ -2,7 +2,9 @@
 //! plan, its page, issuing it, and its document (print view, DOCX, PDF). The plan's text parts
 //! and its sessions are edited in the submodules.
 
+mod delegates;
 mod edit;
+mod meeting;
 mod sessions;
 
 use askama::Template;
@@ -37,6 +39,7 @@ pub fn routes() -> Routes {
         .route("/model-plans/{id}/document.pdf", get(pdf))
         .merge(edit::routes())
         .merge(sessions::routes())
+        .merge(meeting::routes())
 }
 
 #[derive(Template)]
