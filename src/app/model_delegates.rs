@@ -9,7 +9,7 @@ use crate::db::{Tx, model_delegates as stored, notifications, orgs};
 use crate::domain::calendar::short_date;
 use crate::domain::grading::Sheet;
 use crate::domain::model_delegates::{
-    Assessment, Delegate, DelegateId, Invitations, Person, ReportDraft, not_ready,
+    Assessment, Delegate, DelegateId, Invitations, MAX_INVITED, Person, ReportDraft, not_ready,
 };
 use crate::domain::model_session::{ModelSession, ModelSessionId, ModelSessionPlan};
 use crate::domain::notification::Notice;
@@ -364,9 +364,10 @@ pub async fn issue_report(
     Ok(Outcome::Done)
 }
 
-/// The units of the committee's subtree a meeting can invite (the first 500, in tree order).
+/// The units of the committee's subtree a meeting can invite (the first ones, in tree order).
 pub async fn invitable(ctx: Ctx<'_>, committee: &Org) -> Result<Vec<Org>> {
-    Ok(orgs::units_below(ctx.db, committee, 500).await?)
+    let most = i64::try_from(MAX_INVITED).unwrap_or(i64::MAX);
+    Ok(orgs::units_below(ctx.db, committee, most).await?)
 }
 
 /// The grading sheet the delegates give points on: the host cell's.

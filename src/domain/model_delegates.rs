@@ -43,6 +43,9 @@ impl Invitations {
     }
 }
 
+/// The most units one meeting invites (the form lists the first 500 units of the subtree).
+pub const MAX_INVITED: usize = 500;
+
 /// The invitations' form as typed: unit ids ticked, the deadline, the grading box.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct InvitationsForm {
@@ -70,7 +73,13 @@ impl InvitationsForm {
     pub fn parse(&self, meeting: NaiveDate) -> Result<Invitations, FieldMessages> {
         let mut errors: FieldMessages = Vec::new();
         let mut units = Vec::new();
-        for text in &self.units {
+        if self.units.len() > MAX_INVITED {
+            errors.push((
+                "units",
+                format!("Mời tối đa {MAX_INVITED} đơn vị cho một hội nghị."),
+            ));
+        }
+        for text in self.units.iter().take(MAX_INVITED) {
             match text.trim().parse::<OrgId>() {
                 Ok(id) if !units.contains(&id) => units.push(id),
                 Ok(_) => {}
