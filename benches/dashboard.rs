@@ -568,12 +568,12 @@ async fn bulk_plans(db: &Db, year: i32, now: chrono::DateTime<Utc>) -> anyhow::R
         db,
         "INSERT INTO plans (org_id, year, version, status, term_start, place, subject, \
            basis_lead, basis_closing, archive, sign_authority, sign_title, signer_name, \
-           created_at, updated_at, submitted_at) \
+           created_at, updated_at, submitted_at, cell_path) \
          SELECT id, $1, 1, \
            CASE id % 5 WHEN 0 THEN 'draft' WHEN 1 THEN 'adopted' WHEN 2 THEN 'submitted' \
              WHEN 3 THEN 'returned' ELSE 'accepted' END, \
            2020, 'Hà Tĩnh', 'sinh hoạt chuyên đề', 'Thực hiện', '', 'Lưu Chi bộ', 'cell', \
-           'secretary', '', $2, $2, CASE WHEN id % 5 >= 2 THEN $2 ELSE NULL END \
+           'secretary', '', $2, $2, CASE WHEN id % 5 >= 2 THEN $2 ELSE NULL END, path \
          FROM orgs WHERE kind = 'cell' AND id % 7 <> 0",
         year,
         now

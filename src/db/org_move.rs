@@ -75,6 +75,17 @@ pub async fn apply(
         .bind(&hi)
         .execute(&mut *conn)
         .await?;
+        // The cells' plans carry their paths (migration 0017): rewritten the same way.
+        sqlx::query(
+            "UPDATE plans SET cell_path = $1 || SUBSTR(cell_path, $2) \
+             WHERE cell_path >= $3 AND cell_path < $4",
+        )
+        .bind(moved.as_str())
+        .bind(old_len + 1)
+        .bind(&lo)
+        .bind(&hi)
+        .execute(&mut *conn)
+        .await?;
         sqlx::query(
             "UPDATE orgs SET parent_id = $1, superior_name = $2, updated_at = $3, \
                version = version + 1 WHERE id = $4",

@@ -11,6 +11,7 @@ mod cli;
 mod concurrent_edits;
 mod dashboard;
 mod dashboard_sessions;
+mod dashboard_totals;
 mod documents;
 mod edge;
 mod forms;

@@ -240,18 +240,84 @@ fn parse_state(code: &str) -> sqlx::Result<CellState> {
 /// The totals of the subtree: every cell, and per state the cells that match the search and
 /// the mandated-topic filter. One grouped query.
 pub async fn totals(db: &Db, committee: &Org, filter: &Filter) -> sqlx::Result<Totals> {
+    if filter.search.is_empty() {
+        return plan_totals(db, committee, filter).await;
+    }
+    // With a search, only the matching cells are joined to their plans (and to the plans'
+    // held quarters: one grouped subquery from the closed minutes of the year); every cell of
+    // the subtree is counted apart, from the index of paths.
     let dialect = dialect(db);
     let mut params = Params::default();
     let year = params.push(Param::Int(i64::from(filter.year.get())));
     let held = holding::held_by_plan(dialect, &year);
-    // The cells with a held session per quarter: the plans' held quarters are one grouped
-    // subquery from the closed minutes of the year, joined to the subtree's plans.
     let from = cells_from(
         committee,
         filter.year,
         &mut params,
         &format!("LEFT JOIN {held} h ON h.plan_id = p.id"),
     );
+    let condition = selection(dialect, filter, &mut params).unwrap_or_else(|| "TRUE".into());
+    let (lo, hi) = committee.path.subtree_range();
+    let lo = params.push(Param::Text(lo));
+    let hi = params.push(Param::Text(hi));
+    let held_in = |n: u8| format!("SUM(CASE WHEN h.h{n} = 1 THEN 1 ELSE 0 END)");
+    let sql = format!(
+        "SELECT COALESCE(p.status, 'none') AS state, COUNT(*) AS matching, \
+           {} AS held1, {} AS held2, {} AS held3, {} AS held4 \
+         {from} AND {condition} GROUP BY COALESCE(p.status, 'none') \
+         UNION ALL \
+         SELECT '', (SELECT COUNT(*) FROM orgs o WHERE o.kind = 'cell' \
+           AND o.path >= {lo} AND o.path < {hi}), 0, 0, 0, 0",
+        held_in(1),
+        held_in(2),
+        held_in(3),
+        held_in(4),
+    );
+    type Record = (
+        String,
+        i64,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+    );
+    let rows: Vec<Record> = on_pool!(db, pool =>
+        bind_params!(sqlx::query_as(&sql).persistent(false), params).fetch_all(pool).await)?;
+    let mut totals = Totals {
+        cells: 0,
+        by_state: CellState::ALL.iter().map(|s| (*s, 0)).collect(),
+        held: [0; 4],
+    };
+    for (code, matching, h1, h2, h3, h4) in rows {
+        if code.is_empty() {
+            totals.cells = matching;
+            continue;
+        }
+        for (sum, n) in totals.held.iter_mut().zip([h1, h2, h3, h4]) {
+            *sum += n.unwrap_or(0);
+        }
+        // A committee's plan status ("issued") on a cell would be a hand-edited row: it is
+        // counted among the cells but in no state.
+        if let Some(entry) = totals.by_state.iter_mut().find(|(s, _)| s.as_str() == code) {
+            entry.1 += matching;
+        }
+    }
+    Ok(totals)
+}
+
+/// [`totals`] without a name search, when every condition is on the plan: the subtree's plans
+/// of the year are counted from their own rows (`plans.cell_path`, migration 0017: an
+/// index-only range scan) and the cells from a count of the subtree's paths, in one statement;
+/// the cells without a plan are the difference. Joining every cell to its plan instead cost
+/// ~200 ms at the root of a 300,000-cell tree.
+async fn plan_totals(db: &Db, committee: &Org, filter: &Filter) -> sqlx::Result<Totals> {
+    let dialect = dialect(db);
+    let mut params = Params::default();
+    let year = params.push(Param::Int(i64::from(filter.year.get())));
+    let held = holding::held_by_plan(dialect, &year);
+    let (lo, hi) = committee.path.subtree_range();
+    let lo = params.push(Param::Text(lo));
+    let hi = params.push(Param::Text(hi));
     let condition = selection(dialect, filter, &mut params);
     let when = |extra: &str| match (&condition, extra) {
         (Some(c), "") => format!("SUM(CASE WHEN {c} THEN 1 ELSE 0 END)"),
@@ -260,16 +326,29 @@ pub async fn totals(db: &Db, committee: &Org, filter: &Filter) -> sqlx::Result<T
         (None, e) => format!("SUM(CASE WHEN {e} THEN 1 ELSE 0 END)"),
     };
     let sql = format!(
-        "SELECT COALESCE(p.status, 'none') AS state, COUNT(*) AS cells, {} AS matching, \
+        "SELECT p.status AS state, COUNT(*) AS plans, {} AS matching, \
            {} AS held1, {} AS held2, {} AS held3, {} AS held4 \
-         {from} GROUP BY COALESCE(p.status, 'none')",
+         FROM plans p LEFT JOIN {held} h ON h.plan_id = p.id \
+         WHERE p.year = {year} AND p.cell_path >= {lo} AND p.cell_path < {hi} \
+         GROUP BY p.status \
+         UNION ALL \
+         SELECT '', (SELECT COUNT(*) FROM orgs o WHERE o.kind = 'cell' \
+           AND o.path >= {lo} AND o.path < {hi}), 0, 0, 0, 0, 0",
         when(""),
         when("h.h1 = 1"),
         when("h.h2 = 1"),
         when("h.h3 = 1"),
         when("h.h4 = 1"),
     );
-    type Record = (String, i64, i64, i64, i64, i64, i64);
+    type Record = (
+        String,
+        i64,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+    );
     let rows: Vec<Record> = on_pool!(db, pool =>
         bind_params!(sqlx::query_as(&sql).persistent(false), params).fetch_all(pool).await)?;
     let mut totals = Totals {
@@ -277,16 +356,32 @@ pub async fn totals(db: &Db, committee: &Org, filter: &Filter) -> sqlx::Result<T
         by_state: CellState::ALL.iter().map(|s| (*s, 0)).collect(),
         held: [0; 4],
     };
-    for (code, cells, matching, h1, h2, h3, h4) in rows {
-        totals.cells += cells;
+    let mut plans = 0;
+    for (code, count, matching, h1, h2, h3, h4) in rows {
+        if code.is_empty() {
+            totals.cells = count;
+            continue;
+        }
+        plans += count;
         for (sum, n) in totals.held.iter_mut().zip([h1, h2, h3, h4]) {
-            *sum += n;
+            *sum += n.unwrap_or(0);
         }
         // A committee's plan status ("issued") on a cell would be a hand-edited row: it is
         // counted among the cells but in no state.
         if let Some(entry) = totals.by_state.iter_mut().find(|(s, _)| s.as_str() == code) {
-            entry.1 += matching;
+            entry.1 += matching.unwrap_or(0);
         }
+    }
+    // A cell without a plan fails only the filter "included the mandated topic": not taking a
+    // topic in, and holding no session, are true of it.
+    let none_match = !filter.mandated.is_some_and(|m| m.included);
+    if none_match
+        && let Some(entry) = totals
+            .by_state
+            .iter_mut()
+            .find(|(s, _)| *s == CellState::None)
+    {
+        entry.1 = totals.cells - plans;
     }
     Ok(totals)
 }
@@ -502,23 +597,36 @@ pub async fn all_rows(
 /// pulled it into their own plan for that year.
 ///
 /// Two queries at most: the topics (a few index lookups), then, if there are any, one pass
-/// over the subtree's cells counting them all at once. That pass is O(subtree) like the
-/// totals, whatever the number of topics or how many cells elsewhere pulled them; it is
-/// written with CROSS JOINs because SQLite keeps that order (cells by path, their plan, its
-/// topics) where, without statistics, it would rather start from every plan of the year;
-/// PostgreSQL treats them as plain joins and plans freely.
+/// over the subtree's plans of the year (by their cells' paths) counting them all at once.
+/// That pass is O(subtree) like the totals, whatever the number of topics or how many cells
+/// elsewhere pulled them; it is written with a CROSS JOIN because SQLite keeps that order (the
+/// plans by path, then their topics) where, without statistics, it would rather start from
+/// every pulled topic; PostgreSQL treats it as a plain join and plans freely.
 pub async fn mandated(db: &Db, committee: &Org, year: Year) -> sqlx::Result<Vec<MandatedTopic>> {
-    let mut topics = mandated_topics(db, committee, year).await?;
+    let topics = mandated_topics(db, committee, year).await?;
+    count_included(db, committee, year, topics).await
+}
+
+/// [`mandated`]'s second statement: how many cells of the subtree included each of `topics`
+/// (from [`mandated_topics`]) in their plan for `year`. None when there are no topics.
+pub async fn count_included(
+    db: &Db,
+    committee: &Org,
+    year: Year,
+    mut topics: Vec<MandatedTopic>,
+) -> sqlx::Result<Vec<MandatedTopic>> {
     if topics.is_empty() {
         return Ok(topics);
     }
     let (lo, hi) = committee.path.subtree_range();
+    // The subtree's cells' plans of the year by their own paths (migration 0017), then their
+    // topics: no join to the cells. A cell has one plan a year and a plan takes a topic in once
+    // (the unique index topics_mandated_once), so counting the topics counts the cells.
     let sql = format!(
-        "SELECT ct.mandated_topic_id, COUNT(DISTINCT cp.org_id) \
-         FROM orgs co CROSS JOIN plans cp CROSS JOIN topics ct \
-         WHERE co.kind = 'cell' AND co.path >= $1 AND co.path < $2 \
-           AND cp.org_id = co.id AND cp.year = $3 AND ct.plan_id = cp.id \
-           AND ct.mandated_topic_id IN ({}) \
+        "SELECT ct.mandated_topic_id, COUNT(*) \
+         FROM plans cp CROSS JOIN topics ct \
+         WHERE cp.year = $3 AND cp.cell_path >= $1 AND cp.cell_path < $2 \
+           AND ct.plan_id = cp.id AND ct.mandated_topic_id IN ({}) \
          GROUP BY ct.mandated_topic_id",
         placeholders(4, topics.len())
     );

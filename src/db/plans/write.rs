@@ -262,8 +262,10 @@ pub async fn insert(
         let id: PlanId = sqlx::query_scalar(
             "INSERT INTO plans (org_id, year, version, status, term_start, number_serial, number_kind, \
                number_issuer, place, issued_on, subject, basis_lead, basis_closing, archive, \
-               sign_authority, sign_title, signer_member_id, signer_name, created_at, updated_at) \
-             VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) \
+               sign_authority, sign_title, signer_member_id, signer_name, created_at, updated_at, \
+               cell_path) \
+             VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, \
+               (SELECT path FROM orgs WHERE id = $1 AND kind = 'cell')) \
              RETURNING id",
         )
         .bind(plan.org_id)
