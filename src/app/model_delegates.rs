@@ -33,6 +33,9 @@ pub enum Outcome {
     Closed(NaiveDate),
     /// A person ticked is not one of the unit's.
     NotOfUnit,
+    /// A person ticked is a delegate of another invited unit already (a staff account of two
+    /// committees): named once.
+    Elsewhere(String),
     /// Who came and what they thought wait for the meeting's day.
     TooEarly,
     /// The delegate was recorded as not having come.
@@ -65,6 +68,10 @@ impl Outcome {
             Outcome::NotOfUnit => (
                 Some("delegates"),
                 "Chỉ đăng ký được người của đơn vị mình.".into(),
+            ),
+            Outcome::Elsewhere(name) => (
+                Some("delegates"),
+                format!("Đồng chí {name} đã được một đơn vị khác đăng ký dự hội nghị này."),
             ),
             Outcome::TooEarly => (
                 None,
@@ -218,6 +225,13 @@ pub async fn register(
             Some(candidate) => chosen.push(candidate.clone()),
             None => return Ok(Outcome::NotOfUnit),
         }
+    }
+    let named = delegates(ctx.db, meeting.session.id).await?;
+    if let Some(twice) = named
+        .iter()
+        .find(|d| d.unit != unit.id && chosen.iter().any(|c| c.person == d.person))
+    {
+        return Ok(Outcome::Elsewhere(twice.name.clone()));
     }
     let mut tx = ctx.db.begin_write().await?;
     if reported(&mut tx, meeting.session.id).await? {

@@ -304,3 +304,49 @@ both! {
         assert_eq!(member.post(&format!("{base}/summary"), &[("kind", "TB")]).await.status, StatusCode::FORBIDDEN);
     }
 }
+
+both! {
+    async fn a_person_is_named_by_one_unit_only(app: TestApp) {
+        use chuyende::app::model_delegates as delegates;
+        use chuyende::domain::model_delegates::{Invitations, Person};
+        use chuyende::domain::org::{Abbreviation, OrgDraft, OrgKind, Year};
+        use chuyende::domain::text::Line;
+        let staff = app.login("danguy").await;
+        let meeting = meeting_today(&app, &staff).await;
+        let session: chuyende::domain::model_session::ModelSessionId =
+            meeting.trim_end_matches("/meeting").trim_start_matches("/model-sessions/").parse().unwrap();
+        // Two committees below the commune, with one account on the staff of both.
+        let line = |text: &str| Line::parse(text, 200).unwrap();
+        let mut units = Vec::new();
+        for name in ["Đảng bộ bộ phận ấp Định Thành", "Đảng bộ bộ phận ấp Định Hòa"] {
+            let id = chuyende::db::orgs::create(&app.db, Some(&app.demo.commune), &OrgDraft {
+                kind: OrgKind::Committee, name: line(name), superior_name: line("Đảng bộ xã Định An"),
+                abbreviation: Abbreviation::parse("ĐBBP").unwrap(), place_name: line("Định An"),
+                term_start: Year::new(2020).unwrap(),
+            }, None).await.unwrap();
+            units.push(chuyende::db::orgs::get(&app.db, id).await.unwrap().unwrap());
+        }
+        let both_staff = app.add_account("danguy.bp", "Cán bộ hai ấp").await;
+        for unit in &units {
+            chuyende::db::users::add_review(&app.db, both_staff, unit.id, None).await.unwrap();
+        }
+        let plan_id = chuyende::app::model_sessions::plan_of_session(&app.db, session).await.unwrap().unwrap();
+        let plan = chuyende::app::model_sessions::get(&app.db, plan_id).await.unwrap().unwrap();
+        let ctx = chuyende::app::Ctx { db: &app.db, mail: false };
+        let meeting_value = delegates::Meeting { plan: &plan, committee: &app.demo.commune, session: &plan.sessions[0] };
+        let invitations = Invitations { units: units.iter().map(|u| u.id).collect(), register_by: None, scored: false };
+        assert_eq!(delegates::set_invitations(ctx, None, meeting_value, &invitations).await.unwrap(), delegates::Outcome::Done);
+        let person = [Person::Staff(both_staff)];
+        assert_eq!(delegates::register(ctx, None, meeting_value, &units[0], &person, false).await.unwrap(), delegates::Outcome::Done);
+        // Named by the second unit too: refused over HTTP beside the field, nothing stored twice.
+        let browser = app.login("danguy.bp").await;
+        browser.get(&meeting).await.ok().contains("Cử đại biểu tham dự");
+        let base = meeting.trim_end_matches("/meeting");
+        browser.post(&format!("{base}/units/{}/delegates", units[1].id), &[("delegates", &format!("u{both_staff}"))]).await
+            .status_is(StatusCode::UNPROCESSABLE_ENTITY)
+            .contains("Đồng chí Cán bộ hai ấp đã được một đơn vị khác đăng ký dự hội nghị này.");
+        let named = delegates::delegates(&app.db, session).await.unwrap();
+        assert_eq!(named.len(), 1);
+        assert_eq!(named[0].unit, units[0].id);
+    }
+}
