@@ -15,7 +15,7 @@ use crate::domain::org::OrgId;
 use crate::web::AppError;
 use crate::web::auth::Auth;
 use crate::web::extract::{Fields, Path};
-use crate::web::form::{FieldErrors, rejected};
+use crate::web::form::rejected;
 use crate::web::routes::Routes;
 use crate::web::scope::{MeetingScope, organised_meeting, readable_meeting};
 
@@ -257,9 +257,13 @@ pub async fn issue_summary(
     let outcome =
         delegates::issue_report(state.ctx(), auth.user_id(), scope.meeting(), version).await?;
     let done = "Đã ban hành văn bản kết quả hội nghị.";
-    let typed = Typed {
-        errors: FieldErrors::default(),
-        ..Typed::default()
-    };
-    finish(&state, &auth, scope, outcome, ("report", done), typed).await
+    finish(
+        &state,
+        &auth,
+        scope,
+        outcome,
+        ("report", done),
+        Typed::default(),
+    )
+    .await
 }
