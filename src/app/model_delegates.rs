@@ -121,19 +121,29 @@ async fn reported(tx: &mut Tx, session: ModelSessionId) -> Result<bool> {
         .is_some_and(|r| r.issued))
 }
 
-/// The accounts that speak for `unit`: a cell's secretary and deputy, a committee's staff.
-async fn leaders(ctx: Ctx<'_>, unit: &Org) -> Result<Vec<UserId>> {
-    Ok(match unit.kind {
-        OrgKind::Cell => notifications::cell_leaders(ctx.db, unit.id).await?,
-        OrgKind::Committee => notifications::reviewers_of(ctx.db, unit.id).await?,
-    })
+/// The accounts that speak for `units`: a cell's secretary and deputy, a committee's staff.
+async fn leaders(ctx: Ctx<'_>, units: &[OrgId]) -> Result<Vec<UserId>> {
+    let mut users = Vec::new();
+    for id in units {
+        let Some(unit) = orgs::get(ctx.db, *id).await? else {
+            continue;
+        };
+        users.extend(match unit.kind {
+            OrgKind::Cell => notifications::cell_leaders(ctx.db, unit.id).await?,
+            OrgKind::Committee => notifications::reviewers_of(ctx.db, unit.id).await?,
+        });
+    }
+    Ok(users)
 }
 
-/// Tells the leaders of `units` they are invited, once the plan is issued.
-async fn tell_invited(ctx: Ctx<'_>, meeting: Meeting<'_>, units: &[OrgId]) -> Result<()> {
-    let deadline = invitations(ctx.db, meeting.session.id)
-        .await?
-        .deadline(meeting.session.date);
+/// Tells the leaders of `units` they are invited under `invitations`, once the plan is issued.
+async fn tell_invited(
+    ctx: Ctx<'_>,
+    meeting: Meeting<'_>,
+    invitations: &Invitations,
+    units: &[OrgId],
+) -> Result<()> {
+    let deadline = invitations.deadline(meeting.session.date);
     let notice = Notice::model_invited(
         &meeting.committee.name,
         &meeting.heading(),
@@ -141,12 +151,7 @@ async fn tell_invited(ctx: Ctx<'_>, meeting: Meeting<'_>, units: &[OrgId]) -> Re
         &short_date(deadline),
         meeting.session.id.get(),
     );
-    let mut users = Vec::new();
-    for unit in units {
-        if let Some(unit) = orgs::get(ctx.db, *unit).await? {
-            users.extend(leaders(ctx, &unit).await?);
-        }
-    }
+    let users = leaders(ctx, units).await?;
     notifications::notify(ctx.db, &users, &notice, ctx.mail).await?;
     Ok(())
 }
@@ -154,13 +159,13 @@ async fn tell_invited(ctx: Ctx<'_>, meeting: Meeting<'_>, units: &[OrgId]) -> Re
 /// The plan was issued: every unit invited to its meetings hears of it.
 pub async fn plan_issued(ctx: Ctx<'_>, plan: &ModelSessionPlan, committee: &Org) -> Result<()> {
     for session in &plan.sessions {
-        let units = invitations(ctx.db, session.id).await?.units;
+        let invited = invitations(ctx.db, session.id).await?;
         let meeting = Meeting {
             plan,
             committee,
             session,
         };
-        tell_invited(ctx, meeting, &units).await?;
+        tell_invited(ctx, meeting, &invited, &invited.units).await?;
     }
     Ok(())
 }
@@ -195,7 +200,7 @@ pub async fn set_invitations(
     stored::audit(&mut tx, by, "invite", meeting.session.id, &detail).await?;
     tx.commit().await?;
     if !meeting.plan.is_draft() && !added.is_empty() {
-        tell_invited(ctx, meeting, &added).await?;
+        tell_invited(ctx, meeting, invitations, &added).await?;
     }
     Ok(Outcome::Done)
 }
@@ -363,11 +368,8 @@ pub async fn issue_report(
     );
     stored::audit(&mut tx, by, "issue_summary", meeting.session.id, &detail).await?;
     let mut users = notifications::cell_leaders(ctx.db, meeting.session.host.id).await?;
-    for unit in invitations(ctx.db, meeting.session.id).await?.units {
-        if let Some(unit) = orgs::get(ctx.db, unit).await? {
-            users.extend(leaders(ctx, &unit).await?);
-        }
-    }
+    let invited = invitations(ctx.db, meeting.session.id).await?;
+    users.extend(leaders(ctx, &invited.units).await?);
     let notice = Notice::model_reported(
         &meeting.committee.name,
         &meeting.heading(),
