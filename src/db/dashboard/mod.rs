@@ -257,52 +257,20 @@ pub async fn totals(db: &Db, committee: &Org, filter: &Filter) -> sqlx::Result<T
         &format!("LEFT JOIN {held} h ON h.plan_id = p.id"),
     );
     let condition = selection(dialect, filter, &mut params).unwrap_or_else(|| "TRUE".into());
-    let (lo, hi) = committee.path.subtree_range();
-    let lo = params.push(Param::Text(lo));
-    let hi = params.push(Param::Text(hi));
     let held_in = |n: u8| format!("SUM(CASE WHEN h.h{n} = 1 THEN 1 ELSE 0 END)");
     let sql = format!(
-        "SELECT COALESCE(p.status, 'none') AS state, COUNT(*) AS matching, \
+        "SELECT COALESCE(p.status, 'none') AS state, COUNT(*) AS counted, COUNT(*) AS matching, \
            {} AS held1, {} AS held2, {} AS held3, {} AS held4 \
-         {from} AND {condition} GROUP BY COALESCE(p.status, 'none') \
-         UNION ALL \
-         SELECT '', (SELECT COUNT(*) FROM orgs o WHERE o.kind = 'cell' \
-           AND o.path >= {lo} AND o.path < {hi}), 0, 0, 0, 0",
+         {from} AND {condition} GROUP BY COALESCE(p.status, 'none') {}",
         held_in(1),
         held_in(2),
         held_in(3),
         held_in(4),
+        every_cell(committee, &mut params),
     );
-    type Record = (
-        String,
-        i64,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-    );
-    let rows: Vec<Record> = on_pool!(db, pool =>
+    let rows: Vec<TotalsRecord> = on_pool!(db, pool =>
         bind_params!(sqlx::query_as(&sql).persistent(false), params).fetch_all(pool).await)?;
-    let mut totals = Totals {
-        cells: 0,
-        by_state: CellState::ALL.iter().map(|s| (*s, 0)).collect(),
-        held: [0; 4],
-    };
-    for (code, matching, h1, h2, h3, h4) in rows {
-        if code.is_empty() {
-            totals.cells = matching;
-            continue;
-        }
-        for (sum, n) in totals.held.iter_mut().zip([h1, h2, h3, h4]) {
-            *sum += n.unwrap_or(0);
-        }
-        // A committee's plan status ("issued") on a cell would be a hand-edited row: it is
-        // counted among the cells but in no state.
-        if let Some(entry) = totals.by_state.iter_mut().find(|(s, _)| s.as_str() == code) {
-            entry.1 += matching;
-        }
-    }
-    Ok(totals)
+    Ok(totals_of(rows).0)
 }
 
 /// [`totals`] without a name search, when every condition is on the plan: the subtree's plans
@@ -326,52 +294,21 @@ async fn plan_totals(db: &Db, committee: &Org, filter: &Filter) -> sqlx::Result<
         (None, e) => format!("SUM(CASE WHEN {e} THEN 1 ELSE 0 END)"),
     };
     let sql = format!(
-        "SELECT p.status AS state, COUNT(*) AS plans, {} AS matching, \
+        "SELECT p.status AS state, COUNT(*) AS counted, {} AS matching, \
            {} AS held1, {} AS held2, {} AS held3, {} AS held4 \
          FROM plans p LEFT JOIN {held} h ON h.plan_id = p.id \
          WHERE p.year = {year} AND p.cell_path >= {lo} AND p.cell_path < {hi} \
-         GROUP BY p.status \
-         UNION ALL \
-         SELECT '', (SELECT COUNT(*) FROM orgs o WHERE o.kind = 'cell' \
-           AND o.path >= {lo} AND o.path < {hi}), 0, 0, 0, 0, 0",
+         GROUP BY p.status {}",
         when(""),
         when("h.h1 = 1"),
         when("h.h2 = 1"),
         when("h.h3 = 1"),
         when("h.h4 = 1"),
+        every_cell(committee, &mut params),
     );
-    type Record = (
-        String,
-        i64,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-    );
-    let rows: Vec<Record> = on_pool!(db, pool =>
+    let rows: Vec<TotalsRecord> = on_pool!(db, pool =>
         bind_params!(sqlx::query_as(&sql).persistent(false), params).fetch_all(pool).await)?;
-    let mut totals = Totals {
-        cells: 0,
-        by_state: CellState::ALL.iter().map(|s| (*s, 0)).collect(),
-        held: [0; 4],
-    };
-    let mut plans = 0;
-    for (code, count, matching, h1, h2, h3, h4) in rows {
-        if code.is_empty() {
-            totals.cells = count;
-            continue;
-        }
-        plans += count;
-        for (sum, n) in totals.held.iter_mut().zip([h1, h2, h3, h4]) {
-            *sum += n.unwrap_or(0);
-        }
-        // A committee's plan status ("issued") on a cell would be a hand-edited row: it is
-        // counted among the cells but in no state.
-        if let Some(entry) = totals.by_state.iter_mut().find(|(s, _)| s.as_str() == code) {
-            entry.1 += matching.unwrap_or(0);
-        }
-    }
+    let (mut totals, plans) = totals_of(rows);
     // A cell without a plan fails only the filter "included the mandated topic": not taking a
     // topic in, and holding no session, are true of it.
     let none_match = !filter.mandated.is_some_and(|m| m.included);
@@ -384,6 +321,57 @@ async fn plan_totals(db: &Db, committee: &Org, filter: &Filter) -> sqlx::Result<
         entry.1 = totals.cells - plans;
     }
     Ok(totals)
+}
+
+/// A grouped row of the totals' statements: the state's code, the rows counted, those matching
+/// the filter, and those with a session held in each quarter; the state "" is [`every_cell`].
+type TotalsRecord = (
+    String,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+);
+
+/// `UNION ALL` the row of every cell of the subtree (state "", its count in `counted`), from the
+/// index of the cells' paths.
+fn every_cell(committee: &Org, params: &mut Params) -> String {
+    let (lo, hi) = committee.path.subtree_range();
+    let lo = params.push(Param::Text(lo));
+    let hi = params.push(Param::Text(hi));
+    format!(
+        "UNION ALL SELECT '', (SELECT COUNT(*) FROM orgs o WHERE o.kind = 'cell' \
+           AND o.path >= {lo} AND o.path < {hi}), 0, 0, 0, 0, 0"
+    )
+}
+
+/// The totals from the records of a totals statement, and the sum of the rows counted in the
+/// states (every cell's row aside).
+fn totals_of(rows: Vec<TotalsRecord>) -> (Totals, i64) {
+    let mut totals = Totals {
+        cells: 0,
+        by_state: CellState::ALL.iter().map(|s| (*s, 0)).collect(),
+        held: [0; 4],
+    };
+    let mut counted = 0;
+    for (code, count, matching, h1, h2, h3, h4) in rows {
+        if code.is_empty() {
+            totals.cells = count;
+            continue;
+        }
+        counted += count;
+        for (sum, n) in totals.held.iter_mut().zip([h1, h2, h3, h4]) {
+            *sum += n.unwrap_or(0);
+        }
+        // A committee's plan status ("issued") on a cell would be a hand-edited row: it is
+        // counted among the cells but in no state.
+        if let Some(entry) = totals.by_state.iter_mut().find(|(s, _)| s.as_str() == code) {
+            entry.1 += matching.unwrap_or(0);
+        }
+    }
+    (totals, counted)
 }
 
 #[derive(sqlx::FromRow)]
