@@ -493,3 +493,29 @@ both! {
         assert_eq!(other.get(&plan).await.status, StatusCode::NOT_FOUND);
     }
 }
+
+both! {
+    async fn a_committees_plans_and_model_plans_share_one_series_of_numbers(app: TestApp) {
+        use chuyende::domain::plan::{DocNumber, PlanId};
+        // The commune's model-session plan takes 83-KH/ĐU.
+        let staff = app.login("danguy").await;
+        let plan = new_plan(&app, &staff).await;
+        let form = staff.get(&format!("{plan}/edit")).await;
+        let version = version_in(&form.body);
+        staff.post(&format!("{plan}/edit"), &[
+            ("version", &version), ("number", "83-KH/ĐU"), ("place", "Định An"), ("issued_on", "01/03/2024"),
+            ("subject", "Tổ chức sinh hoạt chi bộ mẫu"), ("lead", "Thực hiện"), ("closing", ""),
+            ("archive", "Lưu Văn phòng Đảng ủy"), ("authority", "standing_committee"), ("title", "secretary"),
+        ]).await.redirects_to(&plan);
+        // Its directive plan of the same term may not carry the same number, whichever is first.
+        let commune = app.demo.commune.id;
+        staff.get(&format!("/orgs/{commune}/plans/new")).await.ok();
+        let created = staff.post(&format!("/orgs/{commune}/plans/new"), &[("year", "2024"), ("start", "blank")]).await;
+        let directive: PlanId = created.location().trim_start_matches("/plans/").parse().unwrap();
+        let ctx = chuyende::app::Ctx { db: &app.db, mail: false };
+        let taken = DocNumber::parse("83-KH/ĐU").unwrap().unwrap();
+        let free = DocNumber::parse("84-KH/ĐU").unwrap().unwrap();
+        assert!(chuyende::app::plans::number_taken(ctx, directive, &app.demo.commune, &taken).await.unwrap());
+        assert!(!chuyende::app::plans::number_taken(ctx, directive, &app.demo.commune, &free).await.unwrap());
+    }
+}

@@ -163,9 +163,12 @@ static PLAN: LazyLock<JsonSql> =
 
 static PLACED: LazyLock<JsonSql> = LazyLock::new(|| {
     JsonSql::new(format!(
-        "{}, {}, EXISTS (SELECT 1 FROM plans q WHERE q.org_id = p.org_id \
+        "{}, {}, (EXISTS (SELECT 1 FROM plans q WHERE q.org_id = p.org_id \
            AND q.term_start = p.term_start AND q.number_kind = p.number_kind \
-           AND q.number_serial = p.number_serial AND q.id <> p.id) AS number_taken \
+           AND q.number_serial = p.number_serial AND q.id <> p.id) \
+           OR EXISTS (SELECT 1 FROM model_plans m WHERE m.org_id = p.org_id \
+           AND m.term_start = p.term_start AND m.number_kind = p.number_kind \
+           AND m.number_serial = p.number_serial)) AS number_taken \
          FROM plans p JOIN orgs o ON o.id = p.org_id WHERE p.id = $1",
         plan_select(),
         orgs::PREFIXED_COLUMNS

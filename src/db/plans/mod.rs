@@ -262,7 +262,9 @@ pub async fn find(db: &Db, org: OrgId, year: Year) -> sqlx::Result<Option<PlanId
         .await)
 }
 
-/// True when another plan of `org` in that term already has this number.
+/// True when another plan of `org` in that term already has this number: an annual or
+/// directive plan, or a model-session plan (one series per kind, as
+/// [`super::model_sessions::number_taken`] counts it from the other side).
 pub async fn number_taken(
     db: &Db,
     org: OrgId,
@@ -271,8 +273,10 @@ pub async fn number_taken(
     except: PlanId,
 ) -> sqlx::Result<bool> {
     let count: i64 = on_pool!(db, pool => sqlx::query_scalar(
-        "SELECT COUNT(*) FROM plans WHERE org_id = $1 AND term_start = $2 AND number_kind = $3 \
-           AND number_serial = $4 AND id <> $5",
+        "SELECT (SELECT COUNT(*) FROM plans WHERE org_id = $1 AND term_start = $2 \
+             AND number_kind = $3 AND number_serial = $4 AND id <> $5) \
+          + (SELECT COUNT(*) FROM model_plans WHERE org_id = $1 AND term_start = $2 \
+             AND number_kind = $3 AND number_serial = $4)",
     )
     .bind(org)
     .bind(term_start.get())
